@@ -1,0 +1,1 @@
+"""Healtheos: a provider portal for health plans."""

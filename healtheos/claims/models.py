@@ -1,0 +1,189 @@
+"""Claims as the plan adjudicates them: lines, adjustments with CARC/RARC codes, and the
+status history an office follows."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+
+from healtheos.core.tenancy import OfficeScopedQuerySet
+
+if TYPE_CHECKING:
+    from healtheos.offices.models import Office
+
+
+class ClaimType(models.TextChoices):
+    PROFESSIONAL = "professional", "Professional (837P / CMS-1500)"
+    INSTITUTIONAL = "institutional", "Institutional (837I / UB-04)"
+
+
+class ClaimStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    IN_PROCESS = "in_process", "In process"
+    PENDED = "pended", "Pended"
+    ADJUDICATED = "adjudicated", "Adjudicated"
+    PAID = "paid", "Paid"
+    DENIED = "denied", "Denied"
+    REJECTED = "rejected", "Rejected"
+    VOIDED = "voided", "Voided"
+
+
+class FrequencyCode(models.TextChoices):
+    ORIGINAL = "1", "Original"
+    CORRECTED = "7", "Replacement (corrected claim)"
+    VOID = "8", "Void"
+
+
+class ClaimQuerySet(OfficeScopedQuerySet["Claim"]):
+    def office_q(self, office: Office) -> models.Q:
+        # The office's claims are those it billed at this plan under its TIN.
+        return models.Q(plan_id=office.plan_id, billing_organization_id=office.organization_id)
+
+
+class Claim(models.Model):
+    plan = models.ForeignKey("plans.Plan", on_delete=models.PROTECT, related_name="+")
+    #: The payer's claim number (internal control number), unique across the deployment.
+    claim_number = models.CharField(max_length=20, unique=True)
+    #: The office's own patient account number (CLM01).
+    patient_account_number = models.CharField(max_length=38)
+    claim_type = models.CharField(max_length=16, choices=ClaimType.choices)
+    frequency_code = models.CharField(
+        max_length=1, choices=FrequencyCode.choices, default=FrequencyCode.ORIGINAL
+    )
+    original_claim = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replacements"
+    )
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="claims")
+    coverage = models.ForeignKey(
+        "members.Coverage", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    billing_organization = models.ForeignKey(
+        "directory.ProviderOrganization", on_delete=models.PROTECT, related_name="claims"
+    )
+    billing_provider = models.ForeignKey(
+        "directory.Provider", on_delete=models.PROTECT, related_name="billed_claims"
+    )
+    rendering_provider = models.ForeignKey(
+        "directory.Provider",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rendered_claims",
+    )
+    authorization = models.ForeignKey(
+        "authorizations.PriorAuthorization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="claims",
+    )
+    place_of_service = models.CharField(max_length=2, blank=True)
+    diagnosis_codes = models.JSONField(default=list)
+    service_from = models.DateField()
+    service_to = models.DateField()
+    total_charge = models.DecimalField(max_digits=11, decimal_places=2)
+    allowed_amount = models.DecimalField(max_digits=11, decimal_places=2, default=0)
+    paid_amount = models.DecimalField(max_digits=11, decimal_places=2, default=0)
+    patient_responsibility = models.DecimalField(max_digits=11, decimal_places=2, default=0)
+    status = models.CharField(
+        max_length=12, choices=ClaimStatus.choices, default=ClaimStatus.RECEIVED
+    )
+    received_at = models.DateTimeField()
+    adjudicated_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    #: Where the claim came from (portal form, 837 file, API) and its submission file, if any.
+    source = models.CharField(max_length=16, default="edi")
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["billing_organization", "plan", "service_from"]),
+            models.Index(fields=["billing_organization", "patient_account_number"]),
+            models.Index(fields=["member", "service_from"]),
+            models.Index(fields=["status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Claim {self.claim_number}"
+
+
+class ClaimLine(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="lines")
+    line_number = models.PositiveSmallIntegerField()
+    procedure_code = models.CharField(max_length=5)
+    modifiers = models.JSONField(default=list, blank=True)
+    revenue_code = models.CharField(max_length=4, blank=True)
+    units = models.DecimalField(max_digits=7, decimal_places=2, default=1)
+    service_date = models.DateField()
+    place_of_service = models.CharField(max_length=2, blank=True)
+    diagnosis_pointers = models.JSONField(default=list, blank=True)
+    charge = models.DecimalField(max_digits=11, decimal_places=2)
+    allowed_amount = models.DecimalField(max_digits=11, decimal_places=2, default=0)
+    paid_amount = models.DecimalField(max_digits=11, decimal_places=2, default=0)
+    patient_responsibility = models.DecimalField(max_digits=11, decimal_places=2, default=0)
+
+    class Meta:
+        ordering = ["claim", "line_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "line_number"], name="claim_line_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim} line {self.line_number}"
+
+
+class AdjustmentGroup(models.TextChoices):
+    """X12 claim adjustment group codes (CAS01)."""
+
+    CONTRACTUAL = "CO", "Contractual obligation"
+    PATIENT = "PR", "Patient responsibility"
+    OTHER = "OA", "Other adjustment"
+    PAYER_INITIATED = "PI", "Payer-initiated reduction"
+    CORRECTION = "CR", "Correction and reversal"
+
+
+class ClaimAdjustment(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="adjustments")
+    line = models.ForeignKey(
+        ClaimLine, null=True, blank=True, on_delete=models.CASCADE, related_name="adjustments"
+    )
+    group_code = models.CharField(max_length=2, choices=AdjustmentGroup.choices)
+    reason_code = models.CharField(max_length=5, help_text="CARC")
+    amount = models.DecimalField(max_digits=11, decimal_places=2)
+    quantity = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.group_code}-{self.reason_code} {self.amount}"
+
+
+class ClaimRemark(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="remarks")
+    line = models.ForeignKey(
+        ClaimLine, null=True, blank=True, on_delete=models.CASCADE, related_name="remarks"
+    )
+    code = models.CharField(max_length=6, help_text="RARC")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ClaimStatusEvent(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="history")
+    status = models.CharField(max_length=12, choices=ClaimStatus.choices)
+    #: X12 277 claim status category and status codes (e.g. F1 / 65).
+    category_code = models.CharField(max_length=3, blank=True)
+    status_code = models.CharField(max_length=5, blank=True)
+    at = models.DateTimeField()
+    note = models.CharField(max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["claim", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.claim} {self.status} at {self.at:%Y-%m-%d}"

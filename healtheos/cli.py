@@ -1,0 +1,18 @@
+"""The ``healtheos`` console script: Django's management commands under the product's name
+(``healtheos demo``, ``healtheos serve``, ``healtheos seed``, ``healtheos check --deploy``…)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "healtheos.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["healtheos", *(sys.argv[1:] if argv is None else argv)])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+"""The portal shell: landing page, dashboard and office switcher."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from healtheos.offices.middleware import SESSION_KEY
+from healtheos.offices.selectors import memberships_active
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("portal:dashboard")
+    return redirect("account_login")
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        return render(request, "offices/no_office.html", status=403)
+    memberships = list(memberships_active(user=request.user))  # type: ignore[arg-type]
+    return render(request, "portal/dashboard.html", {"memberships": memberships})
+
+
+@login_required
+@require_POST
+def switch_office(request: HttpRequest) -> HttpResponse:
+    try:
+        office_id = int(request.POST.get("office", ""))
+    except ValueError:
+        office_id = 0
+    allowed = {m.office_id for m in memberships_active(user=request.user)}  # type: ignore[arg-type]
+    if office_id in allowed:
+        request.session[SESSION_KEY] = office_id
+    return HttpResponseRedirect(reverse("portal:dashboard"))

@@ -1,0 +1,294 @@
+"""The one settings module. Every value that differs between deployments comes from the
+environment through :mod:`healtheos.config`; the defaults run the demo with nothing set
+(SQLite, in-process cache and background work). ``docs/configuration.md`` is the reference.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import django_stubs_ext
+
+from healtheos.config import (
+    ConfigurationError,
+    env_bool,
+    env_int,
+    env_list,
+    env_optional,
+    env_str,
+    parse_database_url,
+)
+
+# Lets admin and queryset classes be subscripted at run time, as the type checker wants.
+django_stubs_ext.monkeypatch()
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("HEALTHEOS_VAR_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env_bool("HEALTHEOS_DEBUG", False)
+
+
+def _secret_key() -> str:
+    configured = env_optional("HEALTHEOS_SECRET_KEY")
+    if configured:
+        if len(configured) < 32:
+            raise ConfigurationError("HEALTHEOS_SECRET_KEY must be at least 32 characters")
+        return configured
+    # Without a configured key, keep a random one in the var folder so that sessions survive
+    # restarts of a demo or a single-machine install; production should set the variable.
+    key_file = VAR_DIR / "secret_key"
+    if key_file.exists():
+        return key_file.read_text(encoding="utf-8").strip()
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    key_file.write_text(key, encoding="utf-8")
+    key_file.chmod(0o600)
+    return key
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env_list("HEALTHEOS_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("HEALTHEOS_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "healtheos.core",
+    "healtheos.audit",
+    "healtheos.accounts",
+    "healtheos.plans",
+    "healtheos.directory",
+    "healtheos.offices",
+    "healtheos.members",
+    "healtheos.claims",
+    "healtheos.authorizations",
+    "healtheos.payments",
+    "healtheos.messaging",
+    "healtheos.synthetic",
+    "healtheos.portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "healtheos.core.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "healtheos.offices.middleware.ActingOfficeMiddleware",
+]
+
+ROOT_URLCONF = "healtheos.urls"
+WSGI_APPLICATION = "healtheos.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "healtheos" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "healtheos.offices.context_processors.acting_office",
+            ],
+        },
+    },
+]
+
+# --- Data ---------------------------------------------------------------------------------
+
+_database_url = env_optional("DATABASE_URL")
+if _database_url:
+    DATABASES = {"default": parse_database_url(_database_url, base_dir=BASE_DIR).as_django()}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"]["CONN_MAX_AGE"] = env_int("HEALTHEOS_DB_CONN_MAX_AGE", 60, minimum=0)
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(VAR_DIR / "healtheos.sqlite3"),
+        }
+    }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers proceed while one writer works; IMMEDIATE transactions take the write
+    # lock up front, so two writers queue instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_optional("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "healtheos",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sessions live in the database so that they can be listed and revoked server-side; with
+# Redis the cache sits in front of the database but the database stays authoritative.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
+
+# --- Identity -----------------------------------------------------------------------------
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+PASSWORD_HASHERS = ["healtheos.accounts.hashers.HealtheosArgon2PasswordHasher"]
+#: argon2id cost parameters; OWASP's minimum is m=19 MiB, t=2, p=1 (standards.md).
+ARGON2_MEMORY_KIB = env_int("HEALTHEOS_ARGON2_MEMORY_KIB", 19456, minimum=19456)
+ARGON2_TIME_COST = env_int("HEALTHEOS_ARGON2_TIME_COST", 2, minimum=2)
+ARGON2_PARALLELISM = env_int("HEALTHEOS_ARGON2_PARALLELISM", 1, minimum=1)
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("HEALTHEOS_PASSWORD_MIN_LENGTH", 8, minimum=8)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "portal:dashboard"
+LOGOUT_REDIRECT_URL = "account_login"
+
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_ADAPTER = "healtheos.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_PREVENT_ENUMERATION = True
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+
+#: HIPAA automatic logoff (minutes idle) and the absolute session lifetime (hours).
+IDLE_TIMEOUT_MINUTES = env_int("HEALTHEOS_IDLE_TIMEOUT_MINUTES", 15, minimum=1)
+SESSION_ABSOLUTE_HOURS = env_int("HEALTHEOS_SESSION_ABSOLUTE_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# --- Transport and browser security -------------------------------------------------------
+
+SECURE_COOKIES = env_bool("HEALTHEOS_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+# The __Host- prefix pins a cookie to this exact origin; browsers accept it only with Secure.
+SESSION_COOKIE_NAME = "__Host-healtheos-session" if SECURE_COOKIES else "healtheos-session"
+CSRF_COOKIE_NAME = "__Host-healtheos-csrf" if SECURE_COOKIES else "healtheos-csrf"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_HSTS_SECONDS = env_int("HEALTHEOS_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_SSL_REDIRECT = env_bool("HEALTHEOS_SSL_REDIRECT", False)
+if env_bool("HEALTHEOS_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# --- Static files and uploads -------------------------------------------------------------
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+#: Front-end packages installed by ``npm ci`` (never committed); see docs/architecture.md.
+NODE_MODULES_DIR = BASE_DIR / "node_modules"
+STATICFILES_DIRS = [
+    ("uswds", NODE_MODULES_DIR / "@uswds" / "uswds" / "dist"),
+    ("htmx", NODE_MODULES_DIR / "htmx.org" / "dist"),
+]
+STORAGES = {
+    # Uploaded documents live outside the web root and are only ever served through views
+    # that check the acting office.
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "uploads"), "base_url": None},
+    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# --- Mail ---------------------------------------------------------------------------------
+
+EMAIL_BACKEND = env_str(
+    "HEALTHEOS_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_HOST = env_str("HEALTHEOS_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("HEALTHEOS_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("HEALTHEOS_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("HEALTHEOS_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("HEALTHEOS_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("HEALTHEOS_FROM_EMAIL", "Healtheos portal <no-reply@localhost>")
+
+# --- Localisation -------------------------------------------------------------------------
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("HEALTHEOS_TIME_ZONE", "America/New_York")
+USE_I18N = True
+USE_TZ = True
+
+# --- Logging ------------------------------------------------------------------------------
+
+LOG_LEVEL = env_str("HEALTHEOS_LOG_LEVEL", "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"mask_phi": {"()": "healtheos.core.logging.MaskPHIFilter"}},
+    "formatters": {"json": {"()": "healtheos.core.logging.JSONFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["mask_phi"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+    },
+}
+
+# --- Product ------------------------------------------------------------------------------
+
+#: Guard that refuses queries of office data that were not scoped to an office.
+SCOPE_GUARD = env_bool("HEALTHEOS_SCOPE_GUARD", True)

@@ -1,0 +1,144 @@
+"""The people every test talks about: two offices at two plans, and who works where.
+
+- Bluebonnet Family Medicine (TIN 74-1234567) at Sunrise Health, Texas:
+  alice (office administrator), frank (front desk), bill (billing), clara (clinical),
+  rita (read-only).
+- Prairie Pediatrics (TIN 36-1234567) at Lakeshore Health, Illinois: olga (office administrator).
+- bianca works for a billing service with the billing role at both offices.
+- petra is a utilization-management reviewer at Sunrise Health (payer realm).
+- mona is a member-realm account at Sunrise Health.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from healtheos.accounts.models import PayerRole, Realm, User
+from healtheos.authorizations.models import PriorAuthorization
+from healtheos.claims.models import Claim
+from healtheos.directory.models import Provider
+from healtheos.members.models import Member
+from healtheos.messaging.models import Thread
+from healtheos.offices.models import Office
+from healtheos.payments.models import Payment
+from healtheos.plans.models import Plan
+from tests import factories as f
+
+
+@dataclass
+class OfficeWorld:
+    office: Office
+    practitioner: Provider
+    member: Member
+    claim: Claim
+    authorization: PriorAuthorization
+    payment: Payment
+    thread: Thread
+
+
+@dataclass
+class World:
+    sunrise: Plan
+    lakeshore: Plan
+    bluebonnet: OfficeWorld
+    prairie: OfficeWorld
+    alice: User
+    frank: User
+    bill: User
+    clara: User
+    rita: User
+    olga: User
+    bianca: User
+    petra: User
+    mona: User
+
+    def client_for(self, user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+
+def _office_world(plan: Plan, tin: str, name: str, npi_seq: int, creator: User) -> OfficeWorld:
+    organization = f.OrganizationFactory(tin=tin, legal_name=name)
+    office = f.OfficeFactory(plan=plan, organization=organization, name=name)
+    practitioner = f.ProviderFactory(npi=f.npi_for(npi_seq), organizations=[organization])
+    member = f.MemberFactory(plan=plan)
+    f.CoverageFactory(member=member)
+    claim = f.ClaimFactory(
+        plan=plan,
+        member=member,
+        billing_organization=organization,
+        billing_provider=practitioner,
+        total_charge=Decimal("200.00"),
+    )
+    f.ClaimLineFactory(claim=claim, charge=Decimal("200.00"), service_date=dt.date(2026, 10, 1))
+    authorization = f.AuthorizationFactory(
+        plan=plan,
+        member=member,
+        requesting_organization=organization,
+        requesting_provider=practitioner,
+        servicing_provider=practitioner,
+    )
+    payment = f.PaymentFactory(plan=plan, payee_organization=organization)
+    thread = f.ThreadFactory(office=office, created_by=creator)
+    return OfficeWorld(office, practitioner, member, claim, authorization, payment, thread)
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    sunrise = f.PlanFactory(code="sunrise-tx", name="Sunrise Health", state="TX", payer_id="SUNTX")
+    lakeshore = f.PlanFactory(
+        code="lakeshore-il", name="Lakeshore Health", state="IL", payer_id="LAKIL"
+    )
+    alice = f.UserFactory(username="alice")
+    olga = f.UserFactory(username="olga")
+    bluebonnet = _office_world(sunrise, "741234567", "Bluebonnet Family Medicine", 1001, alice)
+    prairie = _office_world(lakeshore, "361234567", "Prairie Pediatrics", 2002, olga)
+    people = {
+        "frank": "front_desk",
+        "bill": "billing",
+        "clara": "clinical",
+        "rita": "read_only",
+    }
+    f.MembershipFactory(user=alice, office=bluebonnet.office, role="office_admin")
+    f.MembershipFactory(user=olga, office=prairie.office, role="office_admin")
+    users = {}
+    for username, role in people.items():
+        users[username] = f.UserFactory(username=username)
+        f.MembershipFactory(user=users[username], office=bluebonnet.office, role=role)
+    bianca = f.UserFactory(username="bianca")
+    f.MembershipFactory(user=bianca, office=bluebonnet.office, role="billing")
+    f.MembershipFactory(user=bianca, office=prairie.office, role="billing")
+    petra = f.UserFactory(
+        username="petra", realm=Realm.PAYER, payer_role=PayerRole.UM_REVIEWER, plan=sunrise
+    )
+    mona = f.UserFactory(
+        username="mona", realm=Realm.MEMBER, plan=sunrise, member=bluebonnet.member
+    )
+    return World(
+        sunrise=sunrise,
+        lakeshore=lakeshore,
+        bluebonnet=bluebonnet,
+        prairie=prairie,
+        alice=alice,
+        olga=olga,
+        bianca=bianca,
+        petra=petra,
+        mona=mona,
+        **users,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: object) -> None:
+    """Tests sign people in thousands of times; the production hasher is tested on its own
+    (tests/test_passwords.py) and measured by the benchmark."""
+    settings.PASSWORD_HASHERS = [  # type: ignore[attr-defined]
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "healtheos.accounts.hashers.HealtheosArgon2PasswordHasher",
+    ]

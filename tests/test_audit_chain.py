@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from healtheos.audit.models import AuditEvent
+from healtheos.audit.services import audit_record, audit_verify
+from tests.conftest import World
+
+
+def test_events_chain_and_verify(world: World) -> None:
+    for index in range(5):
+        audit_record(
+            action="member.view",
+            actor=world.alice,
+            office=world.bluebonnet.office,
+            member_pk=world.bluebonnet.member.pk,
+            detail={"n": index},
+        )
+    verdict = audit_verify()
+    assert verdict.ok
+    assert verdict.checked == 5
+
+
+def test_the_application_cannot_change_or_delete_an_event(world: World) -> None:
+    event = audit_record(action="claim.view", actor=world.bill)
+    event.action = "something else"
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.all().delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.update(action="x")
+
+
+def test_tampering_in_the_database_is_detected_at_the_first_broken_link(world: World) -> None:
+    events = [audit_record(action=f"a.{i}", actor=world.alice) for i in range(4)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE audit_auditevent SET action = 'forged' WHERE id = %s", [events[2].pk]
+        )
+    verdict = audit_verify()
+    assert not verdict.ok
+    assert verdict.broken_at == events[2].pk
+    with pytest.raises(CommandError, match=f"broken at event {events[2].pk}"):
+        call_command("audit_verify")
+
+
+def test_a_deleted_event_breaks_the_chain(world: World) -> None:
+    events = [audit_record(action=f"a.{i}", actor=world.alice) for i in range(3)]
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [events[1].pk])
+    verdict = audit_verify()
+    assert verdict.broken_at == events[2].pk
+
+
+def test_a_truncated_tail_is_detected(world: World) -> None:
+    events = [audit_record(action=f"a.{i}", actor=world.alice) for i in range(3)]
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [events[2].pk])
+    assert not audit_verify().ok
