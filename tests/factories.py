@@ -93,6 +93,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    @classmethod
+    def _create(cls, model_class: type[User], *args: object, **kwargs: object) -> User:
+        verified = kwargs.pop("email_verified", True)
+        user = super()._create(model_class, *args, **kwargs)
+        user._email_verified = verified  # type: ignore[attr-defined]
+        return user
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.test")
@@ -100,6 +108,17 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = "Tester"
     realm = Realm.PROVIDER
     password = factory.django.Password(TEST_PASSWORD)
+
+    @factory.post_generation
+    def email_address(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create and self.email:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.get_or_create(
+                user=self,
+                email=self.email,
+                defaults={"verified": self._email_verified, "primary": True},
+            )
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
