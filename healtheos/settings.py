@@ -115,10 +115,11 @@ TEMPLATES = [
 # --- Data ---------------------------------------------------------------------------------
 
 _database_url = env_optional("DATABASE_URL")
+_conn_max_age = env_int("HEALTHEOS_DB_CONN_MAX_AGE", 60, minimum=0)
 if _database_url:
     DATABASES = {"default": parse_database_url(_database_url, base_dir=BASE_DIR).as_django()}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"]["CONN_MAX_AGE"] = env_int("HEALTHEOS_DB_CONN_MAX_AGE", 60, minimum=0)
+        DATABASES["default"]["CONN_MAX_AGE"] = _conn_max_age
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     DATABASES = {

@@ -1,0 +1,33 @@
+"""Documentation that goes stale is worse than none: these tests tie the docs to the code."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from healtheos.config import READ_VARIABLES
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _documented_variables() -> set[str]:
+    text = (ROOT / "docs" / "configuration.md").read_text()
+    return set(re.findall(r"^\| `([A-Z][A-Z0-9_]+)` \|", text, flags=re.MULTILINE))
+
+
+def test_every_variable_the_code_reads_is_documented() -> None:
+    missing = READ_VARIABLES - _documented_variables()
+    assert not missing, f"add to docs/configuration.md: {sorted(missing)}"
+
+
+def test_every_documented_variable_is_still_read() -> None:
+    stale = _documented_variables() - READ_VARIABLES
+    assert not stale, f"docs/configuration.md lists variables nothing reads: {sorted(stale)}"
+
+
+def test_the_readme_commands_are_makefile_targets() -> None:
+    readme = (ROOT / "README.md").read_text()
+    makefile = (ROOT / "Makefile").read_text()
+    targets = set(re.findall(r"^([a-z][a-z0-9-]*):", makefile, flags=re.MULTILINE))
+    for command in re.findall(r"^make ([a-z][a-z0-9-]*)", readme, flags=re.MULTILINE):
+        assert command in targets, f"README mentions `make {command}`, which the Makefile lacks"
