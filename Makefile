@@ -62,6 +62,7 @@ check: lint typecheck migrations-check test
 
 ## Benchmarks; results go to docs/benchmarks.md
 bench: install-dev
+	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(BIN)/healtheos bench all
 
 clean:
