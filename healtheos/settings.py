@@ -11,6 +11,7 @@ from pathlib import Path
 import django_stubs_ext
 
 from healtheos.config import (
+    READ_VARIABLES,
     ConfigurationError,
     env_bool,
     env_int,
@@ -293,3 +294,6 @@ LOGGING = {
 
 #: Guard that refuses queries of office data that were not scoped to an office.
 SCOPE_GUARD = env_bool("HEALTHEOS_SCOPE_GUARD", True)
+
+#: Every environment variable read above (docs/configuration.md must list exactly these).
+CONFIG_VARIABLES = frozenset(READ_VARIABLES)
