@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "healtheos.accounts.middleware.RequireSecondFactorMiddleware",
     "healtheos.offices.middleware.ActingOfficeMiddleware",
 ]
 
@@ -165,8 +166,7 @@ SESSION_ENGINE = (
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "healtheos.accounts.adapter.HealtheosAuthenticationBackend",
 ]
 PASSWORD_HASHERS = ["healtheos.accounts.hashers.HealtheosArgon2PasswordHasher"]
 #: argon2id cost parameters; OWASP's minimum is m=19 MiB, t=2, p=1 (standards.md).
@@ -192,6 +192,17 @@ ACCOUNT_ADAPTER = "healtheos.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# One mechanism counts failed sign-ins: Healtheos's own (accounts/signin.py, ADR 0002).
+ACCOUNT_RATE_LIMITS = {"login_failed": False}
+#: Consecutive wrong passwords that lock an account, and for how long (NIST: never more
+#: than 100 attempts; ASVS 2.2.1: at most 100 an hour).
+LOCKOUT_THRESHOLD = env_int("HEALTHEOS_LOCKOUT_THRESHOLD", 10, minimum=1)
+if LOCKOUT_THRESHOLD > 100:
+    raise ConfigurationError("HEALTHEOS_LOCKOUT_THRESHOLD may not exceed 100 (NIST 800-63B)")
+LOCKOUT_MINUTES = env_int("HEALTHEOS_LOCKOUT_MINUTES", 15, minimum=1)
+#: Failed sign-ins from one network (IPv4 /24, IPv6 /48) before it is throttled.
+NETWORK_FAILURE_LIMIT = env_int("HEALTHEOS_NETWORK_FAILURE_LIMIT", 50, minimum=5)
+NETWORK_WINDOW_MINUTES = env_int("HEALTHEOS_NETWORK_WINDOW_MINUTES", 15, minimum=1)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG

@@ -20,6 +20,25 @@ from healtheos.payments.models import Payment, PaymentMethod
 from healtheos.plans.models import BenefitPlan, LineOfBusiness, Plan, ProductType
 
 TEST_PASSWORD = "correct horse battery staple"
+#: Every test user's authenticator-app secret (base32), so tests can compute codes.
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def enroll_totp(user: User, secret: str = TEST_TOTP_SECRET) -> None:
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, secret)
+
+
+def totp_code(secret: str = TEST_TOTP_SECRET) -> str:
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return format_hotp_value(hotp_value(secret, counter))
 
 
 def npi_for(sequence: int, entity_type: int = 1) -> str:
@@ -98,8 +117,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class: type[User], *args: object, **kwargs: object) -> User:
         verified = kwargs.pop("email_verified", True)
+        mfa = kwargs.pop("mfa", True)
         user = super()._create(model_class, *args, **kwargs)
         user._email_verified = verified  # type: ignore[attr-defined]
+        if mfa and user.realm != Realm.MEMBER:
+            enroll_totp(user)
         return user
 
     username = factory.Sequence(lambda n: f"user{n}")

@@ -1,11 +1,60 @@
-"""allauth's hooks: there is no open sign-up; offices register through their own flow."""
+"""allauth's hooks, where Healtheos's sign-in rules plug in (see ``signin.py``).
+
+There is no open sign-up: offices register through their own flow. allauth's own
+``login_failed`` rate limit is switched off in settings so that exactly one mechanism
+counts failures (docs/adr/0002-login-throttling.md).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
-from django.http import HttpRequest
+from allauth.account.auth_backends import AuthenticationBackend
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from healtheos.accounts import signin
+from healtheos.accounts.models import SignInOutcome, User
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        # Replaces allauth's limiter: a throttled network gets the same answer whatever
+        # account it tries, so the answer reveals nothing about accounts.
+        if signin.network_throttled(request):
+            login = str(credentials.get("username") or credentials.get("email") or "")
+            signin.record_attempt(
+                request=request, outcome=SignInOutcome.THROTTLED_ADDRESS, username=login
+            )
+            raise self.validation_error("too_many_login_attempts")
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        login = str(credentials.get("username") or credentials.get("email") or "")
+        signin.sign_in_failed(request=request, login=login)
+
+    def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:
+        obstacle = signin.obstacle_for(request=request, user=user)
+        if obstacle is not None:
+            from allauth.account.internal.stagekit import clear_login
+
+            clear_login(request)
+            signin.record_attempt(
+                request=request, outcome=obstacle.outcome, user=user, username=user.username
+            )
+            return render(
+                request, "accounts/sign_in_obstacle.html", {"obstacle": obstacle}, status=403
+            )
+        response: HttpResponse | None = super().pre_login(request, user, **kwargs)
+        return response
+
+
+class HealtheosAuthenticationBackend(AuthenticationBackend):  # type: ignore[misc]
+    """Lets a deactivated account's correct password through to ``pre_login``, which then
+    explains the deactivation instead of answering "wrong password"."""
+
+    def user_can_authenticate(self, user: User | None) -> bool:
+        return True

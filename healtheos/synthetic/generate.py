@@ -145,7 +145,7 @@ EXPEDITED_REASON = (
 DENIAL_REASONS = {
     "MED_NEC": "The request does not meet the plan's medical necessity criteria for this service.",
     "INSUFF_DOC": "The documentation sent does not show the criteria the plan requires.",
-    "NOT_COVERED": "The member's benefit plan does not cover this service.",
+    "NONCOVERED": "The member's benefit plan does not cover this service.",
     "OON": "The servicing provider is not in the member's network and no exception applies.",
 }
 

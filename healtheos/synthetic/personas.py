@@ -60,8 +60,14 @@ class Persona:
         }
 
 
+def _identity_hook(user: User, persona: Persona) -> None:
+    from healtheos.accounts.demo import persona_hook
+
+    persona_hook(user, persona)
+
+
 #: Called as hook(user, persona) after each persona is created; may set persona fields.
-PERSONA_HOOKS: list[Callable[[User, Persona], None]] = []
+PERSONA_HOOKS: list[Callable[[User, Persona], None]] = [_identity_hook]
 
 
 def _office(plan_code: str, tin: str) -> Office:

@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import assert_accessible, screenshot, zoom_and_reflow_screenshots
 from tests.conftest import World
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, totp_code
 
 
 def test_the_sign_in_page_is_accessible_and_reflows(page: Page) -> None:
@@ -32,6 +32,10 @@ def test_a_signed_in_user_sees_the_office_they_act_for(page: Page, world: World)
     page.get_by_label("Username or email").fill("alice")
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
+    assert_accessible(page)
+    page.get_by_label("Authenticator or recovery code").fill(totp_code())
+    page.get_by_role("button", name="Continue").click()
     expect(page.get_by_label("Acting for")).to_contain_text("Bluebonnet Family Medicine")
     expect(page.get_by_label("Acting for")).to_contain_text("74-1234567")
     assert_accessible(page)

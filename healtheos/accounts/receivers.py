@@ -1,0 +1,58 @@
+"""Signals from allauth that feed the attempt record and the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.signals import user_logged_in
+from allauth.mfa.signals import authentication_failed as mfa_authentication_failed
+from allauth.mfa.signals import authenticator_added, authenticator_removed
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from healtheos.accounts import signin
+from healtheos.accounts.models import SignInOutcome, User
+from healtheos.audit.services import audit_record
+
+
+def _factor(request: HttpRequest) -> str:
+    from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
+
+    methods = (
+        request.session.get(AUTHENTICATION_METHODS_SESSION_KEY, [])
+        if hasattr(request, "session")
+        else []
+    )
+    kinds = [m.get("type", m.get("method", "")) for m in methods if isinstance(m, dict)]
+    return "+".join(str(kind) for kind in kinds if kind)[:24]
+
+
+@receiver(user_logged_in)
+def _signed_in(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    signin.sign_in_succeeded(request=request, user=user, factor=_factor(request))
+
+
+@receiver(mfa_authentication_failed)
+def _second_factor_failed(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    signin.record_attempt(
+        request=request, outcome=SignInOutcome.MFA_FAILED, user=user, username=user.username
+    )
+    audit_record(action="signin.mfa_failed", actor=user, request=request)
+
+
+@receiver(authenticator_added)
+def _authenticator_added(
+    sender: Any, request: HttpRequest, user: User, authenticator: Any, **kwargs: Any
+) -> None:
+    audit_record(
+        action="mfa.enrolled", actor=user, request=request, detail={"type": authenticator.type}
+    )
+
+
+@receiver(authenticator_removed)
+def _authenticator_removed(
+    sender: Any, request: HttpRequest, user: User, authenticator: Any, **kwargs: Any
+) -> None:
+    audit_record(
+        action="mfa.removed", actor=user, request=request, detail={"type": authenticator.type}
+    )
