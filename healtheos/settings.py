@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "healtheos.accounts.sessions.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -109,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "healtheos.offices.context_processors.acting_office",
+                "healtheos.accounts.sessions.session_context",
             ],
         },
     },
@@ -205,6 +207,9 @@ NETWORK_FAILURE_LIMIT = env_int("HEALTHEOS_NETWORK_FAILURE_LIMIT", 50, minimum=5
 NETWORK_WINDOW_MINUTES = env_int("HEALTHEOS_NETWORK_WINDOW_MINUTES", 15, minimum=1)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
+# Accept the authenticator code one 30-second step either side of now: phone clocks drift.
+# A code still works only once (allauth refuses replays).
+MFA_TOTP_TOLERANCE = 1
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 
 #: HIPAA automatic logoff (minutes idle) and the absolute session lifetime (hours).
@@ -243,6 +248,7 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 #: Front-end packages installed by ``npm ci`` (never committed); see docs/architecture.md.
 NODE_MODULES_DIR = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
+    BASE_DIR / "healtheos" / "static",
     ("uswds", NODE_MODULES_DIR / "@uswds" / "uswds" / "dist"),
     ("htmx", NODE_MODULES_DIR / "htmx.org" / "dist"),
 ]

@@ -135,6 +135,14 @@ def world(db: None) -> World:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate-limit counters and used one-time codes must not leak from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: object) -> None:
     """Tests sign people in thousands of times; the production hasher is tested on its own
     (tests/test_passwords.py) and measured by the benchmark."""

@@ -30,14 +30,15 @@ def enroll_totp(user: User, secret: str = TEST_TOTP_SECRET) -> None:
     TOTP.activate(user, secret)
 
 
-def totp_code(secret: str = TEST_TOTP_SECRET) -> str:
+def totp_code(secret: str = TEST_TOTP_SECRET, step: int = 0) -> str:
+    import time
+
     from allauth.mfa.totp.internal.auth import (
         format_hotp_value,
         hotp_value,
-        yield_hotp_counters_from_time,
     )
 
-    counter = next(iter(yield_hotp_counters_from_time()))
+    counter = int(time.time()) // 30 + step
     return format_hotp_value(hotp_value(secret, counter))
 
 

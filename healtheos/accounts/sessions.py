@@ -1,0 +1,159 @@
+"""Session lifetime: automatic sign-out after inactivity (HIPAA 164.312(a)(2)(iii)), an
+absolute limit (NIST 800-63B AAL2: re-authenticate at least every 12 hours), a warning the
+person can answer with one action (WCAG 2.2.1), and a way back to the exact page.
+
+When a session ends while a form is half filled, what was typed is kept server-side, in the
+new anonymous session, as a *draft* for that page (never passwords or files, never in the
+browser's storage). After the person signs in again, the page shows the draft in the form.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+LAST_ACTIVITY = "last_activity"
+SIGNED_IN_AT = "signed_in_at"
+DRAFT = "form_draft"
+PING_PATH = "/accounts/session/ping/"
+EXTEND_PATH = "/accounts/session/extend/"
+DRAFT_PATH = "/accounts/session/draft/"
+SKIP_PREFIXES = ("/static/", "/healthz", "/readyz")
+#: Field names never kept in a draft.
+SECRET_FIELDS = frozenset({"csrfmiddlewaretoken", "password", "password1", "password2", "code"})
+
+
+def idle_seconds() -> int:
+    return int(getattr(settings, "IDLE_TIMEOUT_SECONDS", settings.IDLE_TIMEOUT_MINUTES * 60))
+
+
+def absolute_seconds() -> int:
+    return int(settings.SESSION_ABSOLUTE_HOURS * 3600)
+
+
+def warning_seconds() -> int:
+    return int(getattr(settings, "IDLE_WARNING_SECONDS", 120))
+
+
+def _draft_from(request: HttpRequest, path: str) -> dict[str, Any] | None:
+    fields = {
+        key: request.POST.getlist(key)
+        for key in request.POST
+        if key not in SECRET_FIELDS and not key.startswith("_")
+    }
+    if not fields:
+        return None
+    return {"path": path, "user_id": request.user.pk, "fields": fields, "saved_at": time.time()}
+
+
+def _safe_path(request: HttpRequest, candidate: str) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("portal:dashboard")
+
+
+def _expire(request: HttpRequest, *, reason: str) -> HttpResponse:
+    """Sign the person out, keeping any posted form as a draft, and send them to sign in
+    again with a way back to this page."""
+    is_draft_save = request.path == DRAFT_PATH
+    target = str(request.POST.get("path", "")) if is_draft_save else request.path
+    if request.method == "GET":
+        target = request.get_full_path()
+    target = _safe_path(request, target)
+    draft = _draft_from(request, target.split("?")[0]) if request.method == "POST" else None
+    logout(request)
+    if draft is not None:
+        request.session[DRAFT] = draft
+    login = f"{reverse('account_login')}?{urlencode({'next': target, 'ended': reason})}"
+    if (
+        is_draft_save
+        or request.path in (PING_PATH, EXTEND_PATH)
+        or request.headers.get("HX-Request")
+    ):
+        return JsonResponse({"signed_out": True, "login": login}, status=401)
+    return HttpResponseRedirect(login)
+
+
+class SessionTimeoutMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(SKIP_PREFIXES) or not request.user.is_authenticated:
+            return self.get_response(request)
+        now = time.time()
+        session = request.session
+        started = session.setdefault(SIGNED_IN_AT, now)
+        last = session.get(LAST_ACTIVITY, now)
+        if now - started > absolute_seconds():
+            return _expire(request, reason="absolute")
+        if now - last > idle_seconds():
+            return _expire(request, reason="idle")
+        # Checking the time left is not activity; everything else is.
+        if request.path != PING_PATH:
+            session[LAST_ACTIVITY] = now
+        return self.get_response(request)
+
+
+def ping(request: HttpRequest) -> JsonResponse:
+    """Seconds left before the idle limit, for the warning dialog's clock."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_out": True}, status=401)
+    left = idle_seconds() - (time.time() - request.session.get(LAST_ACTIVITY, time.time()))
+    return JsonResponse({"remaining_seconds": max(0, int(left))})
+
+
+@require_POST
+def extend(request: HttpRequest) -> JsonResponse:
+    """ "Stay signed in": the middleware has already recorded this request as activity."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_out": True}, status=401)
+    return JsonResponse({"remaining_seconds": idle_seconds()})
+
+
+@require_POST
+def save_draft(request: HttpRequest) -> JsonResponse:
+    """Keep a form's contents server-side for the page it belongs to (used by the browser just
+    before the idle limit; the middleware does the same for any post that arrives late)."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_out": True}, status=401)
+    draft = _draft_from(request, _safe_path(request, str(request.POST.get("path", ""))))
+    if draft is not None:
+        request.session[DRAFT] = draft
+    return JsonResponse({"saved": draft is not None})
+
+
+def pop_draft(request: HttpRequest) -> dict[str, list[str]] | None:
+    """The draft for this page and this person, once."""
+    draft = request.session.get(DRAFT)
+    if (
+        not draft
+        or not request.user.is_authenticated
+        or draft.get("user_id") != request.user.pk
+        or draft.get("path") != request.path
+    ):
+        return None
+    del request.session[DRAFT]
+    fields: dict[str, list[str]] = draft["fields"]
+    return fields
+
+
+def session_context(request: HttpRequest) -> dict[str, Any]:
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    return {
+        "session_idle_seconds": idle_seconds(),
+        "session_warning_seconds": warning_seconds(),
+        "restored_draft": pop_draft(request) if request.method == "GET" else None,
+    }
