@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
-from healtheos.accounts import sessions
+from healtheos.accounts import member_views, sessions, support_views
 from healtheos.core import views as core_views
 
 admin.site.site_header = "Healtheos payer console"
@@ -16,6 +16,20 @@ urlpatterns = [
     path("accounts/session/extend/", sessions.extend, name="session_extend"),
     path("accounts/session/draft/", sessions.save_draft, name="session_draft"),
     path("accounts/", include("allauth.urls")),
+    path("member/login/", member_views.MemberLoginView.as_view(), name="member_login"),
+    path("member/", member_views.member_home, name="member_home"),
+    path("payer/support/sign-in/", support_views.sign_in_support, name="support_search"),
+    path(
+        "payer/support/sign-in/<int:user_id>/",
+        support_views.sign_in_support_user,
+        name="support_user",
+    ),
+    path(
+        "payer/support/sign-in/<int:user_id>/unlock/",
+        support_views.sign_in_support_unlock,
+        name="support_unlock",
+    ),
     path("payer/admin/", admin.site.urls),
+    path("office/", include("healtheos.offices.urls")),
     path("", include("healtheos.portal.urls")),
 ]

@@ -10,7 +10,14 @@ from tests.conftest import World
 from tests.urlwalk import all_routes, concrete_path
 
 #: Pages anyone may open: sign-in and recovery flows, health probes, static assets.
-PUBLIC_PREFIXES = ("/accounts/", "/healthz", "/readyz", "/static/", "/payer/admin/login")
+PUBLIC_PREFIXES = (
+    "/accounts/",
+    "/healthz",
+    "/readyz",
+    "/static/",
+    "/payer/admin/login",
+    "/member/login/",
+)
 #: Routes served by Django's admin; guarded by its own staff check (tested separately).
 ADMIN_PREFIX = "/payer/admin/"
 

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from healtheos.offices.models import Membership
 from healtheos.offices.roles import FUNCTION_LABELS, Function, role_allows, roles_granting
 
 View = Callable[..., HttpResponse]
@@ -48,3 +49,11 @@ def office_function_required(function: Function) -> Callable[[View], View]:
         return wrapped
 
     return decorator
+
+
+def acting_membership(request: HttpRequest) -> Membership:
+    """The membership a view behind ``office_function_required`` acts with."""
+    membership = getattr(request, "membership", None)
+    if not isinstance(membership, Membership):
+        raise PermissionError("this view needs an acting office")
+    return membership

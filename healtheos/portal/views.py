@@ -8,11 +8,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from healtheos.accounts.permissions import signed_in_user
 from healtheos.offices.middleware import SESSION_KEY
 from healtheos.offices.selectors import memberships_active
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and signed_in_user(request).realm == "member":
+        return redirect("member_home")
     if request.user.is_authenticated:
         return redirect("portal:dashboard")
     return redirect("account_login")
@@ -23,7 +26,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     membership = getattr(request, "membership", None)
     if membership is None:
         return render(request, "offices/no_office.html", status=403)
-    memberships = list(memberships_active(user=request.user))  # type: ignore[arg-type]
+    memberships = list(memberships_active(user=signed_in_user(request)))
     return render(request, "portal/dashboard.html", {"memberships": memberships})
 
 
@@ -34,7 +37,7 @@ def switch_office(request: HttpRequest) -> HttpResponse:
         office_id = int(request.POST.get("office", ""))
     except ValueError:
         office_id = 0
-    allowed = {m.office_id for m in memberships_active(user=request.user)}  # type: ignore[arg-type]
+    allowed = {m.office_id for m in memberships_active(user=signed_in_user(request))}
     if office_id in allowed:
         request.session[SESSION_KEY] = office_id
     return HttpResponseRedirect(reverse("portal:dashboard"))

@@ -129,3 +129,16 @@ def zoom_and_reflow_screenshots(page: Page, name: str) -> list[Path]:
     page.set_viewport_size(original)
     assert overflow <= 0, f"{name}: content is {overflow}px wider than a 320px viewport"
     return paths
+
+
+def sign_in(page: Page, username: str, *, step: int = 0, next_path: str = "") -> None:
+    """Password, then the authenticator code of TOTP step ``step`` (codes work only once)."""
+    from tests.factories import TEST_PASSWORD, totp_code
+
+    page.goto("/accounts/login/" + (f"?next={next_path}" if next_path else ""))
+    page.get_by_label("Username or email").fill(username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Authenticator or recovery code").fill(totp_code(step=step))
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
