@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from healtheos.accounts import member_views, sessions, support_views
 from healtheos.core import views as core_views
+from healtheos.offices import registration_views
 
 admin.site.site_header = "Healtheos payer console"
 admin.site.site_title = "Healtheos payer console"
@@ -28,6 +29,23 @@ urlpatterns = [
         "payer/support/sign-in/<int:user_id>/unlock/",
         support_views.sign_in_support_unlock,
         name="support_unlock",
+    ),
+    path("register/", registration_views.register, name="register"),
+    path(
+        "register/submitted/",
+        registration_views.registration_submitted,
+        name="registration_submitted",
+    ),
+    path("payer/registrations/", registration_views.registration_queue, name="registration_queue"),
+    path(
+        "payer/registrations/<int:registration_id>/",
+        registration_views.registration_detail,
+        name="registration_detail",
+    ),
+    path(
+        "payer/registrations/<int:registration_id>/decide/",
+        registration_views.registration_decide,
+        name="registration_decide",
     ),
     path("payer/admin/", admin.site.urls),
     path("office/", include("healtheos.offices.urls")),

@@ -13,7 +13,8 @@ from healtheos.accounts.models import User
 EXPECTED_STATES = {"active", "pending", "locked", "unverified", "deactivated"}
 
 
-@pytest.mark.django_db
+# Flushing truncates tables, which PostgreSQL refuses inside the per-test transaction.
+@pytest.mark.django_db(transaction=True)
 def test_seed_refuses_to_mix_with_existing_data_unless_told_to_flush() -> None:
     call_command(
         "seed", scale="small", today=dt.date(2026, 11, 24), stdout=StringIO(), stderr=StringIO()

@@ -17,6 +17,7 @@ PUBLIC_PREFIXES = (
     "/static/",
     "/payer/admin/login",
     "/member/login/",
+    "/register/",
 )
 #: Routes served by Django's admin; guarded by its own staff check (tested separately).
 ADMIN_PREFIX = "/payer/admin/"

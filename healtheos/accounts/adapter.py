@@ -51,6 +51,34 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         response: HttpResponse | None = super().pre_login(request, user, **kwargs)
         return response
 
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """Changing second factors needs a fresh password, except the very first enrollment
+        that Healtheos itself demands right after a password sign-in (asking for the password
+        twice in a row protects nothing)."""
+        if app == "allauth.mfa" and _first_enrollment_right_after_sign_in():
+            return False
+        required: bool = super().is_reauthentication_required(app=app, **kwargs)
+        return required
+
+
+def _first_enrollment_right_after_sign_in() -> bool:
+    import time
+
+    from allauth.account.internal.flows.login import get_authentication_records
+    from allauth.core import context
+    from allauth.mfa.models import Authenticator
+
+    request = context.request
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    if Authenticator.objects.filter(user=user).exists():
+        return False
+    records = [
+        r for r in get_authentication_records(request, user) if r.get("method") == "password"
+    ]
+    return bool(records) and time.time() - float(records[-1]["at"]) < 300
+
 
 class HealtheosAuthenticationBackend(AuthenticationBackend):  # type: ignore[misc]
     """Lets a deactivated account's correct password through to ``pre_login``, which then

@@ -231,6 +231,25 @@ def obstacle_for(*, request: HttpRequest, user: User) -> Obstacle | None:
                         "If details in the registration were wrong, contact provider services.",
                     ],
                 )
+            rejected = [m for m in memberships if m.office.status == OfficeStatus.REJECTED]
+            if rejected:
+                office = rejected[0].office
+                registration = getattr(office, "registration", None)
+                reason = (
+                    f" The plan's reason: {registration.decision_reason}" if registration else ""
+                )
+                return Obstacle(
+                    SignInOutcome.PENDING_APPROVAL,
+                    "Your office registration was not approved",
+                    f"{office.plan.name} did not approve the registration of {office.name}."
+                    f"{reason}",
+                    [
+                        "Register again with the corrected details.",
+                        "Or contact provider services if you think this is a mistake.",
+                    ],
+                    "Register again",
+                    "/register/",
+                )
             removed = [m for m in memberships if m.status == MembershipStatus.DEACTIVATED]
             where = f" (you were removed from {removed[0].office.name})" if removed else ""
             return Obstacle(

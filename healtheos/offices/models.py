@@ -68,3 +68,44 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} at {self.office} as {self.get_role_display()}"
+
+
+class RegistrationStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for the plan's decision"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Not approved"
+
+
+class OfficeRegistration(models.Model):
+    """What a registrant submitted, and what the plan decided about it."""
+
+    plan = models.ForeignKey("plans.Plan", on_delete=models.PROTECT, related_name="+")
+    office = models.OneToOneField(Office, on_delete=models.CASCADE, related_name="registration")
+    registrant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    organization_name = models.CharField(max_length=120)
+    tin = models.CharField(max_length=9)
+    npis = models.JSONField(default=list)
+    address_line = models.CharField(max_length=120)
+    city = models.CharField(max_length=60)
+    state = models.CharField(max_length=2)
+    postal_code = models.CharField(max_length=10)
+    registrant_role = models.CharField(max_length=60)
+    status = models.CharField(
+        max_length=10, choices=RegistrationStatus.choices, default=RegistrationStatus.PENDING
+    )
+    submitted_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_reason = models.TextField(blank=True)
+    auto_approved = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["submitted_at"]
+        indexes = [models.Index(fields=["plan", "status", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"Registration {self.pk} ({self.get_status_display()})"
