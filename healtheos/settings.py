@@ -195,7 +195,11 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
 # One mechanism counts failed sign-ins: Healtheos's own (accounts/signin.py, ADR 0002).
-ACCOUNT_RATE_LIMITS = {"login_failed": False}
+#: Sign-in attempts per client address per minute, successful or not: a large practice signs
+#: in from one address on Monday morning, so this is generous; failures are limited
+#: separately and much more tightly.
+LOGIN_RATE_PER_ADDRESS = env_int("HEALTHEOS_LOGIN_RATE_PER_ADDRESS", 300, minimum=10)
+ACCOUNT_RATE_LIMITS = {"login_failed": False, "login": f"{LOGIN_RATE_PER_ADDRESS}/m/ip"}
 #: Consecutive wrong passwords that lock an account, and for how long (NIST: never more
 #: than 100 attempts; ASVS 2.2.1: at most 100 an hour).
 LOCKOUT_THRESHOLD = env_int("HEALTHEOS_LOCKOUT_THRESHOLD", 10, minimum=1)
