@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 from healtheos.accounts import member_views, sessions, support_views
@@ -8,6 +10,18 @@ from healtheos.core import views as core_views
 from healtheos.offices import registration_views
 
 admin.site.site_header = "Healtheos payer console"
+
+
+def _admin_login(
+    request: HttpRequest, extra_context: dict[str, object] | None = None
+) -> HttpResponse:
+    """The payer console signs in through the portal's sign-in, second factor included;
+    Django admin's own password-only form is never offered."""
+    target = request.GET.get("next", "/payer/admin/")
+    return redirect_to_login(target, login_url="/accounts/login/")
+
+
+admin.site.login = _admin_login  # type: ignore[method-assign]
 admin.site.site_title = "Healtheos payer console"
 
 urlpatterns = [

@@ -1,0 +1,154 @@
+"""Splitting an X12 interchange into segments, honoring the delimiters its ISA declares.
+
+Speed matters (835 and 837 files of 100,000 claims): the whole file is split with
+``str.split`` on the segment terminator and each segment on the element separator; composite
+and repeated elements are split only when a reader asks for them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: ISA is fixed width: 106 characters including its segment terminator.
+ISA_LENGTH = 106
+
+
+class X12SyntaxError(ValueError):
+    """Input that is not X12. Carries what a 999 needs to point at the fault: the
+    segment's position in the interchange (1-based), its ID, the element position and an
+    implementation-guide error code (IK304 for segments, IK403 for elements)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        segment_position: int = 0,
+        segment_id: str = "",
+        element_position: int = 0,
+        code: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.segment_position = segment_position
+        self.segment_id = segment_id
+        self.element_position = element_position
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Delimiters:
+    element: str = "*"
+    repetition: str = "^"
+    component: str = ":"
+    segment: str = "~"
+
+
+class Segment(tuple[str, ...]):
+    """A segment as a tuple: ``seg[0]`` is its ID, ``seg[n]`` its n-th element (X12's own
+    1-based numbering), and a missing trailing element reads as ''."""
+
+    __slots__ = ()
+
+    @property
+    def id(self) -> str:
+        return self[0]
+
+    def get(self, position: int) -> str:
+        return self[position] if position < len(self) else ""
+
+    def components(self, position: int, delimiters: Delimiters) -> list[str]:
+        return self.get(position).split(delimiters.component)
+
+    def repetitions(self, position: int, delimiters: Delimiters) -> list[str]:
+        value = self.get(position)
+        return value.split(delimiters.repetition) if value else []
+
+
+def _as_text(data: str | bytes) -> str:
+    if isinstance(data, bytes):
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data.decode("latin-1")
+    return data
+
+
+def read_delimiters(data: str | bytes) -> tuple[Delimiters, int]:
+    """The delimiters the interchange declares, and where its ISA starts."""
+    text = _as_text(data)
+    start = text.find("ISA")
+    if start < 0 or text[:start].strip("\ufeff \t\r\n"):
+        raise X12SyntaxError(
+            "The interchange does not begin with an ISA segment.", segment_position=1, code="1"
+        )
+    if len(text) - start < ISA_LENGTH:
+        raise X12SyntaxError(
+            "The ISA segment is shorter than its fixed 106 characters.",
+            segment_position=1,
+            segment_id="ISA",
+            code="8",
+        )
+    element = text[start + 3]
+    if element.isalnum() or element.isspace():
+        raise X12SyntaxError(
+            "ISA's element separator must be a special character.",
+            segment_position=1,
+            segment_id="ISA",
+            code="8",
+        )
+    # Find ISA16 by counting separators rather than trusting fixed offsets alone, so that a
+    # mis-padded ISA still yields a precise error instead of wrong delimiters.
+    position = start
+    for _ in range(16):
+        position = text.find(element, position + 1)
+        if position < 0:
+            raise X12SyntaxError(
+                "ISA has fewer than 16 elements.", segment_position=1, segment_id="ISA", code="3"
+            )
+    if position != start + 103:
+        raise X12SyntaxError(
+            "ISA elements do not have their fixed widths (ISA16 is not at position 105).",
+            segment_position=1,
+            segment_id="ISA",
+            element_position=16,
+            code="8",
+        )
+    component = text[position + 1]
+    terminator = text[position + 2]
+    repetition = text[start + 82]
+    if len({element, component, terminator}) < 3:
+        raise X12SyntaxError(
+            "ISA declares the same character for two different delimiters.",
+            segment_position=1,
+            segment_id="ISA",
+            element_position=16,
+            code="7",
+        )
+    if repetition in (element, component, terminator) or repetition.isalnum():
+        # Before 00501 ISA11 was a standards identifier ("U"); no repetition separator then.
+        repetition = ""
+    return Delimiters(element, repetition, component, terminator), start
+
+
+def tokenize(data: str | bytes) -> tuple[list[Segment], Delimiters]:
+    """All segments of an interchange, with the delimiters it declared. Line breaks and
+    spaces between segments are ignored (many senders wrap files at 80 columns)."""
+    text = _as_text(data)
+    delimiters, start = read_delimiters(text)
+    if delimiters.segment not in "\r\n":
+        text = text.replace("\r", "").replace("\n", "")
+    element = delimiters.element
+    segments: list[Segment] = []
+    for raw in text[start:].split(delimiters.segment):
+        raw = raw.strip(" \t\r\n")
+        if raw:
+            segments.append(Segment(raw.split(element)))
+    for index, segment in enumerate(segments, start=1):
+        segment_id = segment[0]
+        if not (2 <= len(segment_id) <= 3 and segment_id.isalnum() and segment_id[0].isalpha()):
+            raise X12SyntaxError(
+                f"Segment {index} has an unreadable segment ID {segment_id[:10]!r}.",
+                segment_position=index,
+                segment_id=segment_id[:3],
+                code="1",
+            )
+    return segments, delimiters
