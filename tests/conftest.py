@@ -135,11 +135,16 @@ def world(db: None) -> World:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    """Rate-limit counters and used one-time codes must not leak from one test to the next."""
-    from django.core.cache import cache
+def _fresh_cache(settings: object) -> None:
+    """Rate-limit counters and used one-time codes must not leak from one test to the next.
+    Each test gets its own key prefix rather than clearing the cache: parallel workers
+    share one Redis, and clearing it would wipe another test's counters mid-run."""
+    import copy
+    import uuid
 
-    cache.clear()
+    caches = copy.deepcopy(settings.CACHES)  # type: ignore[attr-defined]
+    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = caches  # type: ignore[attr-defined]
 
 
 @pytest.fixture(autouse=True)

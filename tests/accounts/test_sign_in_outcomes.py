@@ -3,8 +3,6 @@ before the password is verified."""
 
 from __future__ import annotations
 
-import pytest
-from django.core.cache import cache
 from django.test import Client, override_settings
 from django.utils import timezone
 
@@ -15,11 +13,6 @@ from tests.factories import TEST_PASSWORD, MembershipFactory, OfficeFactory, Use
 
 OFFICE = "198.51.100.7"
 ELSEWHERE = "203.0.113.9"
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache() -> None:
-    cache.clear()
 
 
 def sign_in(
