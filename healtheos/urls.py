@@ -8,6 +8,7 @@ from django.urls import include, path
 from healtheos.accounts import member_views, sessions, support_views
 from healtheos.core import views as core_views
 from healtheos.offices import registration_views
+from healtheos.offices import views as offices_views
 
 admin.site.site_header = "Healtheos payer console"
 
@@ -63,5 +64,6 @@ urlpatterns = [
     ),
     path("payer/admin/", admin.site.urls),
     path("office/", include("healtheos.offices.urls")),
+    path("invitations/<str:token>/", offices_views.accept_invitation, name="invitation"),
     path("", include("healtheos.portal.urls")),
 ]

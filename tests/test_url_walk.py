@@ -18,6 +18,7 @@ PUBLIC_PREFIXES = (
     "/payer/admin/login",
     "/member/login/",
     "/register/",
+    "/invitations/",
 )
 #: Routes served by Django's admin; guarded by its own staff check (tested separately).
 ADMIN_PREFIX = "/payer/admin/"

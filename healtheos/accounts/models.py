@@ -90,3 +90,17 @@ class SignInAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.outcome}"
+
+
+class UserSession(models.Model):
+    """Which sessions belong to whom, so that they can be ended server-side (a user
+    deactivated by their administrator is out on their next request)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="portal_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField()
+    network = models.CharField(max_length=64, blank=True)
+    device = models.CharField(max_length=120, blank=True)
+
+    def __str__(self) -> str:
+        return f"Session of {self.user_id} from {self.created_at:%Y-%m-%d %H:%M}"

@@ -7,6 +7,7 @@ from typing import Any
 from allauth.account.signals import user_logged_in
 from allauth.mfa.signals import authentication_failed as mfa_authentication_failed
 from allauth.mfa.signals import authenticator_added, authenticator_removed
+from django.contrib.auth.signals import user_logged_in as django_user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest
 
@@ -30,6 +31,30 @@ def _factor(request: HttpRequest) -> str:
 @receiver(user_logged_in)
 def _signed_in(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
     signin.sign_in_succeeded(request=request, user=user, factor=_factor(request))
+
+
+@receiver(django_user_logged_in)
+def _track_session(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    """Remember the session under its owner, for revocation (every login, whatever path)."""
+    from django.utils import timezone
+
+    from healtheos.accounts.models import UserSession
+    from healtheos.accounts.network import client_address, device_summary, network_prefix
+
+    session = getattr(request, "session", None)
+    if session is None:
+        return
+    if session.session_key is None:
+        session.save()
+    UserSession.objects.update_or_create(
+        session_key=session.session_key,
+        defaults={
+            "user": user,
+            "created_at": timezone.now(),
+            "network": network_prefix(client_address(request)),
+            "device": device_summary(request),
+        },
+    )
 
 
 @receiver(mfa_authentication_failed)

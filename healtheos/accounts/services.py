@@ -16,3 +16,41 @@ def account_unlock(*, user: User, actor: User, request: HttpRequest | None = Non
         user.failed_sign_ins = 0
         user.save(update_fields=["locked_until", "failed_sign_ins"])
         audit_record(action="account.unlocked", actor=actor, obj=user, request=request)
+
+
+def sessions_revoke_all(
+    *, user: User, actor: User | None, reason: str, request: HttpRequest | None = None
+) -> int:
+    """End every session of ``user`` now (database and cache alike)."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    from healtheos.accounts.models import UserSession
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    for key in keys:
+        store(session_key=key).delete()
+    UserSession.objects.filter(user=user).delete()
+    audit_record(
+        action="sessions.revoked",
+        actor=actor,
+        obj=user,
+        request=request,
+        detail={"reason": reason, "count": len(keys)},
+    )
+    return len(keys)
+
+
+def mfa_reset(*, user: User, actor: User, reason: str, request: HttpRequest | None = None) -> None:
+    """Remove every second factor (for a lost phone): the person enrolls again at their
+    next sign-in, and their current sessions end."""
+    from allauth.mfa.models import Authenticator
+
+    with transaction.atomic():
+        Authenticator.objects.filter(user=user).delete()
+        audit_record(
+            action="mfa.reset", actor=actor, obj=user, request=request, detail={"reason": reason}
+        )
+    sessions_revoke_all(user=user, actor=actor, reason="second factor reset", request=request)

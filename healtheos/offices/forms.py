@@ -13,10 +13,58 @@ from healtheos.core.identifiers import normalize_tin, validate_npi, validate_tin
 from healtheos.directory.models import ProviderOrganization
 from healtheos.offices.models import Office
 from healtheos.offices.registration import match_registration
+from healtheos.offices.roles import OfficeRole
 from healtheos.plans.models import Plan
 
 
-class RegistrationForm(UswdsFormMixin, forms.Form):
+class NewAccountForm(UswdsFormMixin, forms.Form):
+    """Name, username and password of a new account, with NIST-style password checks
+    (length and a common-password list, no composition rules)."""
+
+    first_name = forms.CharField(max_length=60, label="Your first name")
+    last_name = forms.CharField(max_length=60, label="Your last name")
+    username = forms.CharField(max_length=150, label="Choose a username")
+    password1 = forms.CharField(
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        max_length=256,
+        label="Choose a password",
+        help_text="At least 8 characters; a passphrase of several words is best. "
+        "Common passwords are refused.",
+    )
+    password2 = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        max_length=256,
+        label="Password again",
+    )
+
+    def clean_username(self) -> str:
+        username = str(self.cleaned_data["username"]).strip()
+        if not re.fullmatch(r"[\w.@+-]+", username):
+            raise ValidationError("Use letters, digits and . @ + - _ only.")
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError("This username is taken; choose another.")
+        return username
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords differ.")
+        elif first:
+            try:
+                candidate = User(
+                    username=data.get("username", ""),
+                    email=data.get("email", "") or getattr(self, "email", ""),
+                    first_name=data.get("first_name", ""),
+                    last_name=data.get("last_name", ""),
+                )
+                validate_password(first, candidate)
+            except ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class RegistrationForm(NewAccountForm):
     plan = forms.ModelChoiceField(
         queryset=Plan.objects.order_by("name"), label="Health plan", empty_label="Choose the plan"
     )
@@ -35,27 +83,30 @@ class RegistrationForm(UswdsFormMixin, forms.Form):
     city = forms.CharField(max_length=60)
     state = forms.CharField(max_length=20, help_text="Two letters, for example TX.")
     postal_code = forms.CharField(max_length=10, label="ZIP code")
-    first_name = forms.CharField(max_length=60, label="Your first name")
-    last_name = forms.CharField(max_length=60, label="Your last name")
     registrant_role = forms.CharField(
         max_length=60,
         label="Your role at the office",
         help_text="For example practice manager. You become the office's first administrator.",
     )
     email = forms.EmailField(max_length=254, label="Your work email")
-    username = forms.CharField(max_length=150, label="Choose a username")
-    password1 = forms.CharField(
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-        max_length=256,
-        label="Choose a password",
-        help_text="At least 8 characters; a passphrase of several words is best. "
-        "Common passwords are refused.",
-    )
-    password2 = forms.CharField(
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        max_length=256,
-        label="Password again",
-    )
+
+    field_order = [
+        "plan",
+        "organization_name",
+        "tin",
+        "npis",
+        "address_line",
+        "city",
+        "state",
+        "postal_code",
+        "first_name",
+        "last_name",
+        "registrant_role",
+        "email",
+        "username",
+        "password1",
+        "password2",
+    ]
 
     organization: ProviderOrganization | None = None
 
@@ -91,14 +142,6 @@ class RegistrationForm(UswdsFormMixin, forms.Form):
         if not re.fullmatch(r"\d{5}(-?\d{4})?", code):
             raise ValidationError("A ZIP code is 5 digits, or 9 as 12345-6789.")
         return code
-
-    def clean_username(self) -> str:
-        username = str(self.cleaned_data["username"]).strip()
-        if not re.fullmatch(r"[\w.@+-]+", username):
-            raise ValidationError("Use letters, digits and . @ + - _ only.")
-        if User.objects.filter(username__iexact=username).exists():
-            raise ValidationError("This username is taken; choose another.")
-        return username
 
     def clean_email(self) -> str:
         email = str(self.cleaned_data["email"]).strip().lower()
@@ -155,3 +198,20 @@ class RejectionForm(UswdsFormMixin, forms.Form):
         label="Reason, as the registrant will read it",
         help_text="Say what to correct, for example which detail did not match the contract.",
     )
+
+
+class InviteForm(UswdsFormMixin, forms.Form):
+    email = forms.EmailField(max_length=254, label="Their work email")
+    role = forms.ChoiceField(choices=OfficeRole.choices, label="Role")
+
+
+class RoleForm(UswdsFormMixin, forms.Form):
+    role = forms.ChoiceField(choices=OfficeRole.choices, label="New role")
+
+
+class AcceptInvitationForm(NewAccountForm):
+    """A new account for an invited person; the email is the invitation's."""
+
+    def __init__(self, *args: Any, email: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email

@@ -109,3 +109,28 @@ class OfficeRegistration(models.Model):
 
     def __str__(self) -> str:
         return f"Registration {self.pk} ({self.get_status_display()})"
+
+
+class Invitation(models.Model):
+    """An administrator's invitation to join the office with a role. The link carries a
+    random token; only its SHA-256 is stored. It works once and expires."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=16, choices=OfficeRole.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation {self.pk} ({self.get_role_display()})"

@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
+from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from healtheos.accounts.diagnostics import (
     diagnose,
     sign_in_attempts_for_user,
     sign_in_failures_by_week,
 )
+from healtheos.accounts.models import Realm, User
 from healtheos.accounts.permissions import signed_in_user
+from healtheos.accounts.services import mfa_reset
 from healtheos.audit.services import audit_record
+from healtheos.offices.forms import AcceptInvitationForm, InviteForm, RoleForm
 from healtheos.offices.models import Membership, MembershipStatus
 from healtheos.offices.permissions import acting_membership, office_function_required
 from healtheos.offices.roles import Function, OfficeRole
+from healtheos.offices.services import (
+    InvitationError,
+    LastAdministratorError,
+    invitation_accept,
+    invitation_from_token,
+    membership_change_role,
+    membership_deactivate,
+    membership_invite,
+    membership_reactivate,
+)
 
 
 def membership_get(*, office_id: int, membership_id: int) -> Membership:
@@ -27,6 +45,12 @@ def membership_get(*, office_id: int, membership_id: int) -> Membership:
 
 @office_function_required(Function.OFFICE_ADMIN)
 def users(request: HttpRequest) -> HttpResponse:
+    return users_page(request)
+
+
+def users_page(
+    request: HttpRequest, *, invite_form: InviteForm | None = None, status: int = 200
+) -> HttpResponse:
     office = acting_membership(request).office
     memberships = list(
         Membership.objects.filter(office=office)
@@ -50,7 +74,14 @@ def users(request: HttpRequest) -> HttpResponse:
                 (week, [counts.get(c, 0) for c in categories]) for week, counts in failures
             ],
             "failure_categories": categories,
+            "invite_form": invite_form or InviteForm(),
+            "role_choices": OfficeRole.choices,
+            "now": timezone.now(),
+            "pending_invitations": office.invitations.filter(accepted_at__isnull=True).order_by(
+                "-created_at"
+            )[:20],
         },
+        status=status,
     )
 
 
@@ -74,4 +105,125 @@ def user_sign_ins(request: HttpRequest, membership_id: int) -> HttpResponse:
             "findings": diagnose(user=membership.user),
             "attempts": sign_in_attempts_for_user(user=membership.user)[:50],
         },
+    )
+
+
+def _back_to_users(request: HttpRequest, text: str, *, error: bool = False) -> HttpResponse:
+    (messages.error if error else messages.success)(request, text)
+    return redirect("offices:users")
+
+
+@office_function_required(Function.OFFICE_ADMIN)
+@require_POST
+def invite(request: HttpRequest) -> HttpResponse:
+    office = acting_membership(request).office
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        return users_page(request, invite_form=form, status=400)
+    membership_invite(
+        office=office,
+        actor=signed_in_user(request),
+        email=form.cleaned_data["email"],
+        role=form.cleaned_data["role"],
+        request=request,
+    )
+    return _back_to_users(request, f"Invitation sent to {form.cleaned_data['email']}.")
+
+
+@office_function_required(Function.OFFICE_ADMIN)
+@require_POST
+def change_role(request: HttpRequest, membership_id: int) -> HttpResponse:
+    office = acting_membership(request).office
+    membership = membership_get(office_id=office.pk, membership_id=membership_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        return _back_to_users(request, "Choose one of the listed roles.", error=True)
+    try:
+        membership_change_role(
+            membership=membership,
+            actor=signed_in_user(request),
+            role=form.cleaned_data["role"],
+            request=request,
+        )
+    except LastAdministratorError as exc:
+        return _back_to_users(request, str(exc), error=True)
+    return _back_to_users(
+        request, f"{membership.user.username} is now {membership.get_role_display()}."
+    )
+
+
+@office_function_required(Function.OFFICE_ADMIN)
+@require_POST
+def deactivate(request: HttpRequest, membership_id: int) -> HttpResponse:
+    office = acting_membership(request).office
+    membership = membership_get(office_id=office.pk, membership_id=membership_id)
+    try:
+        membership_deactivate(membership=membership, actor=signed_in_user(request), request=request)
+    except LastAdministratorError as exc:
+        return _back_to_users(request, str(exc), error=True)
+    return _back_to_users(request, f"{membership.user.username} can no longer act for this office.")
+
+
+@office_function_required(Function.OFFICE_ADMIN)
+@require_POST
+def reactivate(request: HttpRequest, membership_id: int) -> HttpResponse:
+    office = acting_membership(request).office
+    membership = membership_get(office_id=office.pk, membership_id=membership_id)
+    membership_reactivate(membership=membership, actor=signed_in_user(request), request=request)
+    return _back_to_users(request, f"{membership.user.username} can act for this office again.")
+
+
+@office_function_required(Function.OFFICE_ADMIN)
+@require_POST
+def reset_second_factor(request: HttpRequest, membership_id: int) -> HttpResponse:
+    office = acting_membership(request).office
+    membership = membership_get(office_id=office.pk, membership_id=membership_id)
+    mfa_reset(
+        user=membership.user,
+        actor=signed_in_user(request),
+        reason="reset by office administrator",
+        request=request,
+    )
+    return _back_to_users(
+        request,
+        f"{membership.user.username} will set up a new second factor at their next sign-in.",
+    )
+
+
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """An invitee's link: join with a new account, or with the account they are signed in
+    with (someone who already works for another office)."""
+    try:
+        invitation = invitation_from_token(token)
+    except InvitationError as exc:
+        return render(request, "offices/invitation_invalid.html", {"reason": str(exc)}, status=410)
+    user = request.user
+    if isinstance(user, User) and user.is_authenticated:
+        if request.method == "POST":
+            invitation_accept(invitation=invitation, user=user, request=request)
+            request.session["acting_office_id"] = invitation.office_id
+            messages.success(request, f"You now act for {invitation.office.name} too.")
+            return redirect("portal:dashboard")
+        return render(request, "offices/invitation_join.html", {"invitation": invitation})
+    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            new_user = User.objects.create_user(
+                username=data["username"],
+                email=invitation.email,
+                password=data["password1"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                realm=Realm.PROVIDER,
+            )
+            # The invitation reached this address, which proves it is theirs.
+            EmailAddress.objects.create(
+                user=new_user, email=invitation.email, primary=True, verified=True
+            )
+            invitation_accept(invitation=invitation, user=new_user, request=request)
+        messages.success(request, "Your account is ready. Sign in to set up your second factor.")
+        return redirect("account_login")
+    return render(
+        request, "offices/invitation_accept.html", {"invitation": invitation, "form": form}
     )
