@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.account.signals import user_logged_in
+from allauth.account.signals import password_changed, password_reset, user_logged_in
 from allauth.mfa.signals import authentication_failed as mfa_authentication_failed
 from allauth.mfa.signals import authenticator_added, authenticator_removed
 from django.contrib.auth.signals import user_logged_in as django_user_logged_in
@@ -55,6 +55,21 @@ def _track_session(sender: Any, request: HttpRequest, user: User, **kwargs: Any)
             "device": device_summary(request),
         },
     )
+
+
+@receiver(password_reset)
+def _password_reset(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    """A reset through the emailed link proves control of the account's address: it lifts a
+    lock (the second factor is still asked at the next sign-in)."""
+    user.locked_until = None
+    user.failed_sign_ins = 0
+    user.save(update_fields=["locked_until", "failed_sign_ins"])
+    audit_record(action="password.reset", actor=user, request=request)
+
+
+@receiver(password_changed)
+def _password_changed(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    audit_record(action="password.changed", actor=user, request=request)
 
 
 @receiver(mfa_authentication_failed)

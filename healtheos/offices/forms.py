@@ -202,7 +202,7 @@ class RejectionForm(UswdsFormMixin, forms.Form):
 
 class InviteForm(UswdsFormMixin, forms.Form):
     email = forms.EmailField(max_length=254, label="Their work email")
-    role = forms.ChoiceField(choices=OfficeRole.choices, label="Role")
+    role = forms.ChoiceField(choices=OfficeRole.choices, label="Their role")
 
 
 class RoleForm(UswdsFormMixin, forms.Form):
