@@ -5,7 +5,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
-from healtheos.accounts import member_views, sessions, support_views
+from healtheos.accounts import member_views, recovery_views, sessions, support_views
 from healtheos.core import views as core_views
 from healtheos.offices import registration_views
 from healtheos.offices import views as offices_views
@@ -31,6 +31,11 @@ urlpatterns = [
     path("accounts/session/ping/", sessions.ping, name="session_ping"),
     path("accounts/session/extend/", sessions.extend, name="session_extend"),
     path("accounts/session/draft/", sessions.save_draft, name="session_draft"),
+    path("accounts/username/", recovery_views.forgot_username, name="forgot_username"),
+    path("accounts/sessions/", recovery_views.my_sessions, name="my_sessions"),
+    path(
+        "accounts/sessions/end-all/", recovery_views.sign_out_everywhere, name="sign_out_everywhere"
+    ),
     path("accounts/", include("allauth.urls")),
     path("member/login/", member_views.MemberLoginView.as_view(), name="member_login"),
     path("member/", member_views.member_home, name="member_home"),
