@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "healtheos.authorizations",
     "healtheos.payments",
     "healtheos.messaging",
+    "healtheos.apiclients",
     "healtheos.synthetic",
     "healtheos.portal",
 ]

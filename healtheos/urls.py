@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 from healtheos.accounts import member_views, recovery_views, sessions, support_views
+from healtheos.apiclients import views as apiclient_views
 from healtheos.core import views as core_views
 from healtheos.offices import registration_views
 from healtheos.offices import views as offices_views
@@ -68,7 +69,10 @@ urlpatterns = [
         name="registration_decide",
     ),
     path("payer/admin/", admin.site.urls),
+    path("office/api-clients/", include("healtheos.apiclients.urls")),
     path("office/", include("healtheos.offices.urls")),
+    path("oauth/token", apiclient_views.token, name="oauth_token"),
+    path("api/v1/whoami", apiclient_views.whoami, name="api_whoami"),
     path("invitations/<str:token>/", offices_views.accept_invitation, name="invitation"),
     path("", include("healtheos.portal.urls")),
 ]

@@ -11,6 +11,7 @@ from tests.urlwalk import all_routes, concrete_path
 
 #: Pages anyone may open: sign-in and recovery flows, health probes, static assets.
 PUBLIC_PREFIXES = (
+    "/oauth/token",
     "/accounts/username/",
     "/accounts/",
     "/healthz",

@@ -1,0 +1,71 @@
+"""Bearer tokens on API views: ``@require_bearer("eligibility")``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from healtheos.apiclients.services import token_lookup
+
+View = Callable[..., HttpResponse]
+
+
+def problem(status: int, title: str, detail: str, **headers: str) -> JsonResponse:
+    """An RFC 9457 problem document."""
+    response = JsonResponse(
+        {"type": "about:blank", "title": title, "status": status, "detail": detail},
+        status=status,
+        content_type="application/problem+json",
+    )
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+def require_bearer(scope: str | None) -> Callable[[View], View]:
+    """The request must carry a live access token whose scopes include ``scope`` (any
+    scope when None). Sets ``request.access_token``, ``request.api_client`` and
+    ``request.acting_office`` (the client's office)."""
+
+    def decorator(view: View) -> View:
+        @csrf_exempt
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            header = request.headers.get("Authorization", "")
+            kind, _, token = header.partition(" ")
+            if kind.lower() != "bearer" or not token:
+                return problem(
+                    401,
+                    "Unauthorized",
+                    "Send an access token: Authorization: Bearer <token>.",
+                    WWW_Authenticate='Bearer realm="healtheos"',
+                )
+            record = token_lookup(token.strip())
+            if record is None:
+                return problem(
+                    401,
+                    "Unauthorized",
+                    "The access token is unknown, expired or revoked.",
+                    WWW_Authenticate='Bearer realm="healtheos", error="invalid_token"',
+                )
+            if scope is not None and scope not in record.scopes:
+                return problem(
+                    403,
+                    "Forbidden",
+                    f"This token lacks the scope {scope!r}.",
+                    WWW_Authenticate=(
+                        f'Bearer realm="healtheos", error="insufficient_scope", scope="{scope}"'
+                    ),
+                )
+            request.access_token = record  # type: ignore[attr-defined]
+            request.api_client = record.client  # type: ignore[attr-defined]
+            request.acting_office = record.client.office  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,144 @@
+"""Creating, rotating and revoking client credentials; issuing and checking tokens."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import secrets
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from healtheos.accounts.models import User
+from healtheos.apiclients.models import SCOPES, AccessToken, ApiClient
+from healtheos.audit.services import audit_record
+from healtheos.offices.models import Office, OfficeStatus
+
+TOKEN_LIFETIME = datetime.timedelta(hours=1)
+ROTATION_GRACE = datetime.timedelta(hours=24)
+
+
+def digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def apiclient_create(
+    *,
+    office: Office,
+    actor: User | None,
+    name: str,
+    scopes: list[str],
+    request: HttpRequest | None = None,
+) -> tuple[ApiClient, str]:
+    """Register a client; returns it with its secret, shown this once and never again."""
+    unknown = sorted(set(scopes) - set(SCOPES))
+    if unknown or not scopes:
+        raise ValueError(f"unknown or missing scopes: {', '.join(unknown) or 'none given'}")
+    secret = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        client = ApiClient.objects.create(
+            office=office,
+            name=name,
+            client_id=f"hc_{secrets.token_urlsafe(12)}",
+            secret_hash=digest(secret),
+            scopes=sorted(set(scopes)),
+            created_by=actor,
+            created_at=timezone.now(),
+        )
+        audit_record(
+            action="apiclient.created",
+            actor=actor,
+            office=office,
+            obj=client,
+            request=request,
+            detail={"scopes": client.scopes},
+        )
+    return client, secret
+
+
+def apiclient_rotate(
+    *, client: ApiClient, actor: User | None, request: HttpRequest | None = None
+) -> str:
+    """A new secret; the old one keeps working for a day so systems can be switched over."""
+    secret = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        client.previous_secret_hash = client.secret_hash
+        client.previous_secret_valid_until = timezone.now() + ROTATION_GRACE
+        client.secret_hash = digest(secret)
+        client.save(
+            update_fields=["previous_secret_hash", "previous_secret_valid_until", "secret_hash"]
+        )
+        audit_record(
+            action="apiclient.rotated",
+            actor=actor,
+            office=client.office,
+            obj=client,
+            request=request,
+        )
+    return secret
+
+
+def apiclient_revoke(
+    *, client: ApiClient, actor: User | None, request: HttpRequest | None = None
+) -> None:
+    with transaction.atomic():
+        client.revoked_at = timezone.now()
+        client.save(update_fields=["revoked_at"])
+        AccessToken.objects.filter(client=client).delete()
+        audit_record(
+            action="apiclient.revoked",
+            actor=actor,
+            office=client.office,
+            obj=client,
+            request=request,
+        )
+
+
+def authenticate_client(client_id: str, secret: str) -> ApiClient | None:
+    client = (
+        ApiClient.objects.select_related("office")
+        .filter(client_id=client_id, revoked_at__isnull=True)
+        .first()
+    )
+    if client is None or client.office.status != OfficeStatus.APPROVED:
+        return None
+    given = digest(secret)
+    if hmac.compare_digest(given, client.secret_hash):
+        return client
+    grace = client.previous_secret_valid_until
+    if (
+        client.previous_secret_hash
+        and grace
+        and grace > timezone.now()
+        and hmac.compare_digest(given, client.previous_secret_hash)
+    ):
+        return client
+    return None
+
+
+def token_issue(*, client: ApiClient, scopes: list[str]) -> tuple[str, AccessToken]:
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    record = AccessToken.objects.create(
+        client=client,
+        token_hash=digest(token),
+        scopes=scopes,
+        created_at=now,
+        expires_at=now + TOKEN_LIFETIME,
+    )
+    return token, record
+
+
+def token_lookup(token: str) -> AccessToken | None:
+    record = (
+        AccessToken.objects.select_related("client", "client__office", "client__office__plan")
+        .filter(
+            token_hash=digest(token), expires_at__gt=timezone.now(), client__revoked_at__isnull=True
+        )
+        .first()
+    )
+    if record is None or record.client.office.status != OfficeStatus.APPROVED:
+        return None
+    return record
