@@ -61,6 +61,7 @@ class SignInOutcome(models.TextChoices):
     THROTTLED_ADDRESS = "throttled_address", "Too many failures from this network"
     MFA_FAILED = "mfa_failed", "Second factor failed"
     WRONG_REALM = "wrong_realm", "Wrong portal"
+    WRONG_PLAN = "wrong_plan", "Another plan's portal"
     PENDING_APPROVAL = "pending_approval", "Office pending approval"
     UNVERIFIED_EMAIL = "unverified_email", "Email not verified"
     DEACTIVATED = "deactivated", "Account deactivated"

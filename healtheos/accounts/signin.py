@@ -215,6 +215,19 @@ def obstacle_for(*, request: HttpRequest, user: User) -> Obstacle | None:
             for m in memberships
             if m.status == MembershipStatus.ACTIVE and m.office.status == OfficeStatus.APPROVED
         ]
+        plan = getattr(request, "plan", None)
+        if active and plan is not None and not any(m.office.plan_id == plan.pk for m in active):
+            right = active[0].office.plan
+            where = f"https://{right.host}/accounts/login/" if right.host else ""
+            return Obstacle(
+                SignInOutcome.WRONG_PLAN,
+                f"This is the portal of {plan.name}",
+                f"Your offices work with {right.name}, which has its own portal. Your user name "
+                "and password are the same there.",
+                [f"Sign in at the {right.name} portal."],
+                f"Go to the {right.name} portal" if where else "",
+                where,
+            )
         if not active:
             pending = [m for m in memberships if m.office.status == OfficeStatus.PENDING]
             if pending:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from healtheos.offices.models import Membership
-from healtheos.offices.selectors import memberships_active
+from healtheos.offices.selectors import memberships_here
 
 SESSION_KEY = "acting_office_id"
 
@@ -16,7 +16,7 @@ def resolve_membership(request: HttpRequest) -> Membership | None:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
-    memberships = list(memberships_active(user=user))
+    memberships = memberships_here(user=user, plan=getattr(request, "plan", None))
     if not memberships:
         return None
     chosen = request.session.get(SESSION_KEY)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from healtheos.accounts.permissions import signed_in_user
 from healtheos.offices.middleware import SESSION_KEY
-from healtheos.offices.selectors import memberships_active
+from healtheos.offices.selectors import memberships_here
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -26,7 +26,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     membership = getattr(request, "membership", None)
     if membership is None:
         return render(request, "offices/no_office.html", status=403)
-    memberships = list(memberships_active(user=signed_in_user(request)))
+    memberships = memberships_here(
+        user=signed_in_user(request), plan=getattr(request, "plan", None)
+    )
     return render(request, "portal/dashboard.html", {"memberships": memberships})
 
 
@@ -37,7 +39,10 @@ def switch_office(request: HttpRequest) -> HttpResponse:
         office_id = int(request.POST.get("office", ""))
     except ValueError:
         office_id = 0
-    allowed = {m.office_id for m in memberships_active(user=signed_in_user(request))}
+    allowed = {
+        m.office_id
+        for m in memberships_here(user=signed_in_user(request), plan=getattr(request, "plan", None))
+    }
     if office_id in allowed:
         request.session[SESSION_KEY] = office_id
     return HttpResponseRedirect(reverse("portal:dashboard"))
