@@ -153,21 +153,7 @@ class RegistrationForm(NewAccountForm):
         return email
 
     def clean(self) -> dict[str, Any]:
-        data: dict[str, Any] = super().clean() or {}
-        first, second = data.get("password1"), data.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", "The two passwords differ.")
-        elif first:
-            try:
-                user = User(
-                    username=data.get("username", ""),
-                    email=data.get("email", ""),
-                    first_name=data.get("first_name", ""),
-                    last_name=data.get("last_name", ""),
-                )
-                validate_password(first, user)
-            except ValidationError as exc:
-                self.add_error("password1", exc)
+        data = super().clean()
         plan, tin, npis, name = (
             data.get("plan"),
             data.get("tin"),

@@ -80,9 +80,10 @@ def registration_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "offices/registration_queue.html", {"rows": rows})
 
 
-@payer_role_required(PayerRole.PROVIDER_SERVICES)
-def registration_detail(request: HttpRequest, registration_id: int) -> HttpResponse:
-    registration = _registration_for(request, registration_id)
+def _detail(
+    request: HttpRequest, registration: OfficeRegistration, form: RejectionForm, status: int = 200
+) -> HttpResponse:
+    """The registration as submitted, re-checked against today's records."""
     match = match_registration(
         plan=registration.plan,
         tin=registration.tin,
@@ -92,8 +93,14 @@ def registration_detail(request: HttpRequest, registration_id: int) -> HttpRespo
     return render(
         request,
         "offices/registration_detail.html",
-        {"registration": registration, "match": match, "rejection_form": RejectionForm()},
+        {"registration": registration, "match": match, "rejection_form": form},
+        status=status,
     )
+
+
+@payer_role_required(PayerRole.PROVIDER_SERVICES)
+def registration_detail(request: HttpRequest, registration_id: int) -> HttpResponse:
+    return _detail(request, _registration_for(request, registration_id), RejectionForm())
 
 
 @payer_role_required(PayerRole.PROVIDER_SERVICES)
@@ -109,18 +116,7 @@ def registration_decide(request: HttpRequest, registration_id: int) -> HttpRespo
         return redirect("registration_queue")
     form = RejectionForm(request.POST)
     if not form.is_valid():
-        match = match_registration(
-            plan=registration.plan,
-            tin=registration.tin,
-            npis=list(registration.npis),
-            organization_name=registration.organization_name,
-        )
-        return render(
-            request,
-            "offices/registration_detail.html",
-            {"registration": registration, "match": match, "rejection_form": form},
-            status=400,
-        )
+        return _detail(request, registration, form, status=400)
     registration_reject(
         registration=registration,
         actor=signed_in_user(request),
