@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -14,15 +14,27 @@ from healtheos.accounts.services import account_unlock
 from healtheos.audit.services import audit_record
 
 
+def _people_of_my_plan(request: HttpRequest) -> QuerySet[User]:
+    """Plan staff see the accounts of their own plan: its members and staff, and people
+    acting for its offices. Staff without a plan (deployment administrators) see everyone."""
+    agent = signed_in_user(request)
+    people = User.objects.all()
+    if agent.plan_id is not None:
+        people = people.filter(
+            Q(plan_id=agent.plan_id) | Q(memberships__office__plan_id=agent.plan_id)
+        ).distinct()
+    return people
+
+
 @payer_role_required(PayerRole.PROVIDER_SERVICES)
 def sign_in_support(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:150]
     matches: list[User] = []
     if query:
         matches = list(
-            User.objects.filter(Q(username__iexact=query) | Q(email__iexact=query)).order_by(
-                "username"
-            )[:10]
+            _people_of_my_plan(request)
+            .filter(Q(username__iexact=query) | Q(email__iexact=query))
+            .order_by("username")[:10]
         )
         audit_record(
             action="support.lookup",
@@ -35,7 +47,7 @@ def sign_in_support(request: HttpRequest) -> HttpResponse:
 
 @payer_role_required(PayerRole.PROVIDER_SERVICES)
 def sign_in_support_user(request: HttpRequest, user_id: int) -> HttpResponse:
-    person = get_object_or_404(User, pk=user_id)
+    person = get_object_or_404(_people_of_my_plan(request), pk=user_id)
     audit_record(
         action="support.view_account", actor=signed_in_user(request), obj=person, request=request
     )
@@ -54,6 +66,6 @@ def sign_in_support_user(request: HttpRequest, user_id: int) -> HttpResponse:
 @payer_role_required(PayerRole.PROVIDER_SERVICES)
 @require_POST
 def sign_in_support_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
-    person = get_object_or_404(User, pk=user_id)
+    person = get_object_or_404(_people_of_my_plan(request), pk=user_id)
     account_unlock(user=person, actor=signed_in_user(request), request=request)
     return redirect("support_user", user_id=person.pk)

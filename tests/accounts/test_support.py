@@ -57,3 +57,15 @@ def test_office_users_and_other_payer_roles_cannot_use_support(world: World) -> 
         client = world.client_for(person)
         assert client.get("/payer/support/sign-in/").status_code == 404
         assert client.get(f"/payer/support/sign-in/{world.bill.pk}/").status_code == 404
+
+
+def test_support_staff_see_only_accounts_of_their_plan(world: World) -> None:
+    client = _support(world)  # a Sunrise Health agent
+    assert (
+        client.get(f"/payer/support/sign-in/{world.olga.pk}/").status_code == 404
+    )  # Lakeshore only
+    assert client.post(f"/payer/support/sign-in/{world.olga.pk}/unlock/").status_code == 404
+    assert not client.get("/payer/support/sign-in/", {"q": "olga"}).context["matches"]
+    assert (
+        client.get(f"/payer/support/sign-in/{world.bianca.pk}/").status_code == 200
+    )  # works for both

@@ -89,7 +89,9 @@ def page(browser: Browser, live_server: Any) -> Iterator[Page]:
 
 
 def assert_accessible(page: Page) -> None:
-    """Run axe on the current page; fail with a readable list of WCAG A/AA violations."""
+    """Run axe on the current page; fail with a readable list of WCAG A/AA violations.
+    Waits for running CSS animations first: mid-fade, text has not reached its contrast."""
+    page.evaluate("() => Promise.all(document.getAnimations().map((a) => a.finished))")
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
         WCAG_TAGS,
