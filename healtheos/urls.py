@@ -37,6 +37,14 @@ urlpatterns = [
     path(
         "accounts/sessions/end-all/", recovery_views.sign_out_everywhere, name="sign_out_everywhere"
     ),
+    path(
+        "accounts/devices/<int:device_id>/revoke/",
+        recovery_views.device_revoke_own,
+        name="device_revoke",
+    ),
+    path(
+        "accounts/devices/revoke-all/", recovery_views.devices_revoke_own, name="devices_revoke_all"
+    ),
     path("accounts/", include("allauth.urls")),
     path("member/login/", member_views.MemberLoginView.as_view(), name="member_login"),
     path("member/", member_views.member_home, name="member_home"),
@@ -50,6 +58,11 @@ urlpatterns = [
         "payer/support/sign-in/<int:user_id>/unlock/",
         support_views.sign_in_support_unlock,
         name="support_unlock",
+    ),
+    path(
+        "payer/support/sign-in/<int:user_id>/revoke-devices/",
+        support_views.sign_in_support_revoke_devices,
+        name="support_revoke_devices",
     ),
     path("register/", registration_views.register, name="register"),
     path(

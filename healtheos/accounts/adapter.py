@@ -51,6 +51,17 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         response: HttpResponse | None = super().pre_login(request, user, **kwargs)
         return response
 
+    def get_login_stages(self) -> list[str]:
+        """allauth's stages, with its second-factor stage replaced by the one that knows
+        trusted devices and the step-up rules (``devices.py``)."""
+        stages: list[str] = super().get_login_stages()
+        return [
+            "healtheos.accounts.devices.StepUpAuthenticateStage"
+            if path == "allauth.mfa.stages.AuthenticateStage"
+            else path
+            for path in stages
+        ]
+
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
         """Changing second factors needs a fresh password, except the very first enrollment
         that Healtheos itself demands right after a password sign-in (asking for the password

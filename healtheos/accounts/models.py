@@ -105,3 +105,25 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"Session of {self.user_id} from {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class TrustedDevice(models.Model):
+    """A browser its owner chose to trust after a second factor: within the plan's window it
+    is not asked for the second factor again, unless a step-up rule says otherwise. Only a
+    hash of the browser's token is kept; revoking the row ends the trust."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="trusted_devices")
+    token_hash = models.CharField(max_length=64, unique=True)
+    device = models.CharField(max_length=120, blank=True)
+    network = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "revoked_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.device} ({self.user})"

@@ -12,6 +12,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from healtheos.accounts import signin
+from healtheos.accounts.devices import devices_revoke_all
 from healtheos.accounts.models import SignInOutcome, User
 from healtheos.audit.services import audit_record
 
@@ -25,6 +26,8 @@ def _factor(request: HttpRequest) -> str:
         else []
     )
     kinds = [m.get("type", m.get("method", "")) for m in methods if isinstance(m, dict)]
+    if getattr(request, "_healtheos_trusted_device", False):
+        kinds.append("trusted_device")
     return "+".join(str(kind) for kind in kinds if kind)[:24]
 
 
@@ -65,11 +68,13 @@ def _password_reset(sender: Any, request: HttpRequest, user: User, **kwargs: Any
     user.failed_sign_ins = 0
     user.save(update_fields=["locked_until", "failed_sign_ins"])
     audit_record(action="password.reset", actor=user, request=request)
+    devices_revoke_all(user=user, actor=user, reason="password reset", request=request)
 
 
 @receiver(password_changed)
 def _password_changed(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
     audit_record(action="password.changed", actor=user, request=request)
+    devices_revoke_all(user=user, actor=user, reason="password changed", request=request)
 
 
 @receiver(mfa_authentication_failed)
@@ -96,3 +101,4 @@ def _authenticator_removed(
     audit_record(
         action="mfa.removed", actor=user, request=request, detail={"type": authenticator.type}
     )
+    devices_revoke_all(user=user, actor=user, reason="second factor removed", request=request)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.http import HttpRequest
 
+from healtheos.accounts.devices import devices_revoke_all
 from healtheos.accounts.models import User
 from healtheos.audit.services import audit_record
 
@@ -54,3 +55,4 @@ def mfa_reset(*, user: User, actor: User, reason: str, request: HttpRequest | No
             action="mfa.reset", actor=actor, obj=user, request=request, detail={"reason": reason}
         )
     sessions_revoke_all(user=user, actor=actor, reason="second factor reset", request=request)
+    devices_revoke_all(user=user, actor=actor, reason="second factor reset", request=request)

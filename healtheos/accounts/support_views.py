@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from healtheos.accounts.devices import devices_of, devices_revoke_all
 from healtheos.accounts.diagnostics import diagnose, sign_in_attempts_for_user
 from healtheos.accounts.models import PayerRole, User
 from healtheos.accounts.permissions import payer_role_required, signed_in_user
@@ -59,8 +60,19 @@ def sign_in_support_user(request: HttpRequest, user_id: int) -> HttpResponse:
             "findings": diagnose(user=person),
             "attempts": sign_in_attempts_for_user(user=person)[:25],
             "memberships": person.memberships.select_related("office", "office__plan"),
+            "devices": devices_of(person),
         },
     )
+
+
+@payer_role_required(PayerRole.PROVIDER_SERVICES)
+@require_POST
+def sign_in_support_revoke_devices(request: HttpRequest, user_id: int) -> HttpResponse:
+    person = get_object_or_404(_people_of_my_plan(request), pk=user_id)
+    devices_revoke_all(
+        user=person, actor=signed_in_user(request), reason="by payer support", request=request
+    )
+    return redirect("support_user", user_id=person.pk)
 
 
 @payer_role_required(PayerRole.PROVIDER_SERVICES)

@@ -7,9 +7,11 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from healtheos.accounts.devices import devices_of, devices_revoke_all
 from healtheos.accounts.diagnostics import (
     diagnose,
     sign_in_attempts_for_user,
@@ -104,8 +106,28 @@ def user_sign_ins(request: HttpRequest, membership_id: int) -> HttpResponse:
             "person_membership": membership,
             "findings": diagnose(user=membership.user),
             "attempts": sign_in_attempts_for_user(user=membership.user)[:50],
+            "devices": devices_of(membership.user),
         },
     )
+
+
+@office_function_required(Function.OFFICE_ADMIN)
+@require_POST
+def revoke_devices(request: HttpRequest, membership_id: int) -> HttpResponse:
+    office = acting_membership(request).office
+    membership = membership_get(office_id=office.pk, membership_id=membership_id)
+    count = devices_revoke_all(
+        user=membership.user,
+        actor=signed_in_user(request),
+        reason="by office administrator",
+        request=request,
+    )
+    messages.success(
+        request,
+        f"{membership.user.username}'s next sign-in asks for the second factor on every device"
+        f" ({count} trusted device{pluralize(count)} revoked).",
+    )
+    return redirect("offices:user_sign_ins", membership_id=membership.pk)
 
 
 def _back_to_users(request: HttpRequest, text: str, *, error: bool = False) -> HttpResponse:
