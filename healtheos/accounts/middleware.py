@@ -26,7 +26,7 @@ class RequireSecondFactorMiddleware:
             user is not None
             and user.is_authenticated
             and getattr(user, "realm", "") in (Realm.PROVIDER, Realm.PAYER)
-            and not request.path.startswith(OPEN_PREFIXES)
+            and not request.path_info.startswith(OPEN_PREFIXES)
             and not request.session.get(SESSION_FLAG)
         ):
             from allauth.mfa.models import Authenticator

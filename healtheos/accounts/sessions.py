@@ -66,7 +66,7 @@ def _safe_path(request: HttpRequest, candidate: str) -> str:
 def _expire(request: HttpRequest, *, reason: str) -> HttpResponse:
     """Sign the person out, keeping any posted form as a draft, and send them to sign in
     again with a way back to this page."""
-    is_draft_save = request.path == DRAFT_PATH
+    is_draft_save = request.path_info == DRAFT_PATH
     target = str(request.POST.get("path", "")) if is_draft_save else request.path
     if request.method == "GET":
         target = request.get_full_path()
@@ -78,7 +78,7 @@ def _expire(request: HttpRequest, *, reason: str) -> HttpResponse:
     login = f"{reverse('account_login')}?{urlencode({'next': target, 'ended': reason})}"
     if (
         is_draft_save
-        or request.path in (PING_PATH, EXTEND_PATH)
+        or request.path_info in (PING_PATH, EXTEND_PATH)
         or request.headers.get("HX-Request")
     ):
         return JsonResponse({"signed_out": True, "login": login}, status=401)
@@ -90,7 +90,7 @@ class SessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith(SKIP_PREFIXES) or not request.user.is_authenticated:
+        if request.path_info.startswith(SKIP_PREFIXES) or not request.user.is_authenticated:
             return self.get_response(request)
         now = time.time()
         session = request.session
@@ -101,7 +101,7 @@ class SessionTimeoutMiddleware:
         if now - last > idle_seconds():
             return _expire(request, reason="idle")
         # Checking the time left is not activity; everything else is.
-        if request.path != PING_PATH:
+        if request.path_info != PING_PATH:
             session[LAST_ACTIVITY] = now
         return self.get_response(request)
 

@@ -27,13 +27,14 @@ from django.utils import timezone
 from healtheos.accounts.models import Realm, SignInAttempt, SignInOutcome, User
 from healtheos.accounts.network import client_address, device_summary, network_prefix
 from healtheos.audit.services import audit_record
+from healtheos.plans.middleware import portal_path
 
 logger = logging.getLogger(__name__)
 
 
 def portal_realm(request: HttpRequest) -> str:
     """Which portal the request arrived at: the member portal lives under /member/."""
-    return Realm.MEMBER if request.path.startswith("/member/") else Realm.PROVIDER
+    return Realm.MEMBER if request.path_info.startswith("/member/") else Realm.PROVIDER
 
 
 def record_attempt(
@@ -218,14 +219,14 @@ def obstacle_for(*, request: HttpRequest, user: User) -> Obstacle | None:
         plan = getattr(request, "plan", None)
         if active and plan is not None and not any(m.office.plan_id == plan.pk for m in active):
             right = active[0].office.plan
-            where = f"https://{right.host}/accounts/login/" if right.host else ""
+            where = f"{portal_path(right)}accounts/login/"
             return Obstacle(
                 SignInOutcome.WRONG_PLAN,
                 f"This is the portal of {plan.name}",
                 f"Your offices work with {right.name}, which has its own portal. Your user name "
                 "and password are the same there.",
                 [f"Sign in at the {right.name} portal."],
-                f"Go to the {right.name} portal" if where else "",
+                f"Go to the {right.name} portal",
                 where,
             )
         if not active:

@@ -201,3 +201,25 @@ class AcceptInvitationForm(NewAccountForm):
     def __init__(self, *args: Any, email: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.email = email
+
+
+class AccessReviewForm(UswdsFormMixin, forms.Form):
+    """One required keep-or-remove choice per active user of the office."""
+
+    def __init__(self, *args: Any, memberships: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.memberships = memberships
+        for membership in memberships:
+            person = membership.user.get_full_name() or membership.user.username
+            self.fields[f"m{membership.pk}"] = forms.ChoiceField(
+                label=f"{person} ({membership.get_role_display()})",
+                choices=[("keep", "Still needs access"), ("remove", "Remove from the office")],
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Choose whether {person} still needs access."},
+            )
+
+    def decisions(self) -> dict[int, str]:
+        return {m.pk: self.cleaned_data[f"m{m.pk}"] for m in self.memberships}
+
+    def rows(self) -> list[tuple[Any, forms.BoundField]]:
+        return [(m, self[f"m{m.pk}"]) for m in self.memberships]

@@ -70,6 +70,25 @@ class Membership(models.Model):
         return f"{self.user} at {self.office} as {self.get_role_display()}"
 
 
+class AccessReview(models.Model):
+    """An office administrator confirmed, person by person, who still needs access (the
+    plan's ``access_review_days`` says how often). Those not kept were removed."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="access_reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    completed_at = models.DateTimeField()
+    kept = models.PositiveIntegerField()
+    removed = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-completed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Access review of {self.office} on {self.completed_at:%Y-%m-%d}"
+
+
 class RegistrationStatus(models.TextChoices):
     PENDING = "pending", "Waiting for the plan's decision"
     APPROVED = "approved", "Approved"

@@ -21,7 +21,12 @@ from healtheos.accounts.models import Realm, User
 from healtheos.accounts.permissions import signed_in_user
 from healtheos.accounts.services import mfa_reset
 from healtheos.audit.services import audit_record
-from healtheos.offices.forms import AcceptInvitationForm, InviteForm, RoleForm
+from healtheos.offices.access_review import (
+    access_review_complete,
+    access_review_status,
+    memberships_to_review,
+)
+from healtheos.offices.forms import AcceptInvitationForm, AccessReviewForm, InviteForm, RoleForm
 from healtheos.offices.models import Membership, MembershipStatus
 from healtheos.offices.permissions import acting_membership, office_function_required
 from healtheos.offices.roles import Function, OfficeRole
@@ -78,6 +83,7 @@ def users_page(
             "failure_categories": categories,
             "invite_form": invite_form or InviteForm(),
             "role_choices": OfficeRole.choices,
+            "review": access_review_status(office),
             "now": timezone.now(),
             "pending_invitations": office.invitations.filter(accepted_at__isnull=True).order_by(
                 "-created_at"
@@ -128,6 +134,39 @@ def revoke_devices(request: HttpRequest, membership_id: int) -> HttpResponse:
         f" ({count} trusted device{pluralize(count)} revoked).",
     )
     return redirect("offices:user_sign_ins", membership_id=membership.pk)
+
+
+@office_function_required(Function.OFFICE_ADMIN)
+def access_review(request: HttpRequest) -> HttpResponse:
+    """Confirm who still needs access; remove the others in the same step."""
+    office = acting_membership(request).office
+    form = AccessReviewForm(request.POST or None, memberships=memberships_to_review(office))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                review = access_review_complete(
+                    office=office,
+                    actor=signed_in_user(request),
+                    decisions=form.decisions(),
+                    request=request,
+                )
+            except LastAdministratorError as exc:
+                form.add_error(None, str(exc))
+            except ValueError:
+                form.add_error(None, "Someone joined the office meanwhile; review them too.")
+            else:
+                return _back_to_users(
+                    request,
+                    f"Access review recorded: {review.kept} kept, {review.removed} removed.",
+                )
+        status = 400
+    return render(
+        request,
+        "offices/access_review.html",
+        {"form": form, "review": access_review_status(office)},
+        status=status,
+    )
 
 
 def _back_to_users(request: HttpRequest, text: str, *, error: bool = False) -> HttpResponse:

@@ -44,6 +44,8 @@ class Plan(models.Model):
     auto_approve_registrations = models.BooleanField(default=False)
     trusted_device_days = models.PositiveSmallIntegerField(default=30)
     inactive_account_days = models.PositiveSmallIntegerField(default=90)
+    #: How often an office administrator confirms that each user still needs access.
+    access_review_days = models.PositiveSmallIntegerField(default=90)
 
     class Meta:
         ordering = ["code"]

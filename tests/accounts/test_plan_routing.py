@@ -49,3 +49,41 @@ def test_at_a_plans_portal_a_billing_service_acts_for_its_office_of_that_plan(wo
     page = client.get("/dashboard/")
     assert page.context["acting_office"] == world.prairie.office
     assert b"Bluebonnet" not in page.content
+
+
+# -- path prefixes: /p/<plan code>/ on a host that names no plan ------------------------------
+
+
+def test_a_path_prefix_selects_the_plan_and_every_generated_url_keeps_it(world: World) -> None:
+    client = Client()
+    page = client.get(f"/p/{world.sunrise.code}/accounts/login/")
+    assert page.status_code == 200
+    assert f'action="/p/{world.sunrise.code}/accounts/login/"'.encode() in page.content
+    response = client.post(
+        f"/p/{world.sunrise.code}/accounts/login/", {"login": "alice", "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"/p/{world.sunrise.code}/")
+
+
+def test_at_another_plans_prefix_the_user_is_pointed_to_their_own(world: World) -> None:
+    response = Client().post(
+        f"/p/{world.lakeshore.code}/accounts/login/", {"login": "alice", "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 403
+    assert b"This is the portal of Lakeshore Health" in response.content
+    assert f"/p/{world.sunrise.code}/accounts/login/".encode() in response.content
+
+
+def test_an_unknown_plan_prefix_is_not_found(world: World) -> None:
+    assert Client().get("/p/no-such-plan/accounts/login/").status_code == 404
+
+
+def test_at_a_plan_prefix_a_billing_service_acts_for_that_plans_office(world: World) -> None:
+    client = Client()
+    client.force_login(world.bianca)
+    page = client.get(f"/p/{world.lakeshore.code}/dashboard/")
+    assert page.status_code == 200
+    assert page.context["acting_office"] == world.prairie.office
+    # Without the prefix, the same session reaches its other plan's page again.
+    assert client.get("/dashboard/").status_code == 200

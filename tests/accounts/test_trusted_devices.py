@@ -58,7 +58,8 @@ def test_a_trusted_browser_skips_the_second_factor_next_time(world: World) -> No
     assert password_step(client) != MFA
     assert client.get("/dashboard/").status_code == 200
     latest = SignInAttempt.objects.filter(user=world.alice).first()
-    assert latest is not None and "trusted_device" in latest.factor
+    assert latest is not None
+    assert "trusted_device" in latest.factor
     device.refresh_from_db()
     assert device.last_used_at is not None
 
@@ -146,7 +147,8 @@ def test_people_list_and_revoke_their_own_devices(world: World) -> None:
     client = trusted_client()
     password_step(client)
     page = client.get("/accounts/sessions/")
-    assert b"this browser" in page.content and b"Stop trusting" in page.content
+    assert b"this browser" in page.content
+    assert b"Stop trusting" in page.content
     device = TrustedDevice.objects.get(user=world.alice)
     response = client.post(f"/accounts/devices/{device.pk}/revoke/")
     assert response.status_code == 302
@@ -193,9 +195,13 @@ def test_payer_support_revokes_devices_of_its_own_plan_only(world: World) -> Non
     trusted_client("frank")
     trusted_client("olga")
     support = world.client_for(agent)
-    assert support.post(f"/payer/support/sign-in/{world.frank.pk}/revoke-devices/").status_code == 302
+    assert (
+        support.post(f"/payer/support/sign-in/{world.frank.pk}/revoke-devices/").status_code == 302
+    )
     assert not TrustedDevice.objects.filter(user=world.frank, revoked_at__isnull=True).exists()
-    assert support.post(f"/payer/support/sign-in/{world.olga.pk}/revoke-devices/").status_code == 404
+    assert (
+        support.post(f"/payer/support/sign-in/{world.olga.pk}/revoke-devices/").status_code == 404
+    )
     assert TrustedDevice.objects.filter(user=world.olga, revoked_at__isnull=True).exists()
 
 
