@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "healtheos.directory",
     "healtheos.offices",
     "healtheos.members",
+    "healtheos.eligibility",
     "healtheos.claims",
     "healtheos.authorizations",
     "healtheos.payments",
@@ -317,6 +318,18 @@ LOGGING = {
 
 #: Guard that refuses queries of office data that were not scoped to an office.
 SCOPE_GUARD = env_bool("HEALTHEOS_SCOPE_GUARD", True)
+
+# Eligibility searches per minute: a brake on member enumeration (issue 4, "Security").
+ELIGIBILITY_RATE_PER_USER = env_int("HEALTHEOS_ELIGIBILITY_RATE_PER_USER", 60, minimum=1)
+ELIGIBILITY_RATE_PER_OFFICE = env_int("HEALTHEOS_ELIGIBILITY_RATE_PER_OFFICE", 600, minimum=1)
+ELIGIBILITY_RATE_PER_CLIENT = env_int("HEALTHEOS_ELIGIBILITY_RATE_PER_CLIENT", 6000, minimum=1)
+#: Rows in one uploaded schedule.
+ELIGIBILITY_BATCH_MAX_ROWS = env_int("HEALTHEOS_ELIGIBILITY_BATCH_MAX_ROWS", 20000, minimum=1)
+#: How background work runs: "thread" (in-process, the default) or "inline" (in the
+#: request itself; tests and single-shot commands).
+TASK_BACKEND = env_str("HEALTHEOS_TASK_BACKEND", "thread")
+if TASK_BACKEND not in ("thread", "inline"):
+    raise ConfigurationError("HEALTHEOS_TASK_BACKEND must be thread or inline")
 
 #: Every environment variable read above (docs/configuration.md must list exactly these).
 CONFIG_VARIABLES = frozenset(READ_VARIABLES)

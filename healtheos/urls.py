@@ -84,6 +84,7 @@ urlpatterns = [
     path("payer/admin/", admin.site.urls),
     path("office/api-clients/", include("healtheos.apiclients.urls")),
     path("office/", include("healtheos.offices.urls")),
+    path("eligibility/", include("healtheos.eligibility.urls")),
     path("oauth/token", apiclient_views.token, name="oauth_token"),
     path("api/v1/whoami", apiclient_views.whoami, name="api_whoami"),
     path("invitations/<str:token>/", offices_views.accept_invitation, name="invitation"),

@@ -52,6 +52,9 @@ class Member(models.Model):
         ]
         indexes = [
             models.Index(fields=["plan", "last_name", "first_name", "birth_date"]),
+            # Name searches start from the date of birth: names are matched without regard
+            # to case, which the index above cannot serve on PostgreSQL.
+            models.Index(fields=["plan", "birth_date"]),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from healtheos.accounts.permissions import signed_in_user
+from healtheos.eligibility.forms import EligibilitySearchForm
 from healtheos.offices.middleware import SESSION_KEY
 from healtheos.offices.selectors import memberships_here
 
@@ -29,7 +30,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     memberships = memberships_here(
         user=signed_in_user(request), plan=getattr(request, "plan", None)
     )
-    return render(request, "portal/dashboard.html", {"memberships": memberships})
+    return render(
+        request,
+        "portal/dashboard.html",
+        {"memberships": memberships, "eligibility_form": EligibilitySearchForm()},
+    )
 
 
 @login_required

@@ -41,4 +41,9 @@
     var notice = document.getElementById("he-draft-restored-notice");
     if (notice) { notice.hidden = false; }
   }
+
+  // Print buttons (no inline handlers under the content security policy).
+  document.querySelectorAll("[data-he-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
 })();

@@ -11,6 +11,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 from django.utils import timezone
 
+from healtheos.eligibility.demo import demo_patients
+from healtheos.offices.models import Office
 from healtheos.plans.models import Plan
 from healtheos.synthetic.personas import DEMO_PASSWORD, create_personas
 
@@ -48,6 +50,7 @@ class Command(BaseCommand):
         path.write_text(json.dumps(credentials, indent=2) + "\n")
         path.chmod(0o600)
         self._print(credentials, path, options["port"])
+        self._patients(path.parent / "demo-patients.json")
         if not options["no_serve"]:
             # The demo is served over plain HTTP on loopback: cookies cannot carry the Secure
             # flag there for every client, and HSTS would be meaningless. A real deployment
@@ -55,6 +58,22 @@ class Command(BaseCommand):
             os.environ.setdefault("HEALTHEOS_SECURE_COOKIES", "false")
             os.environ.setdefault("HEALTHEOS_HSTS_SECONDS", "0")
             call_command("serve", bind=f"127.0.0.1:{options['port']}")
+
+    def _patients(self, path: Path) -> None:
+        office = Office.objects.filter(
+            organization__tin="741234567", plan__code="sunrise-tx"
+        ).first()
+        if office is None:
+            return
+        patients = demo_patients(office=office, today=timezone.localdate())
+        path.write_text(json.dumps(patients, indent=2) + "\n")
+        path.chmod(0o600)
+        self.stdout.write(f"\nPatients to look up as bluebonnet.frontdesk (also in {path}):")
+        for p in patients:
+            self.stdout.write(
+                f"  {p['member_id']:<14} born {p['date_of_birth']}  "
+                f"{p['first_name']} {p['last_name']}: {p['what_to_expect']}"
+            )
 
     def _print(self, credentials: list[dict[str, Any]], path: Path, port: int) -> None:
         self.stdout.write("")

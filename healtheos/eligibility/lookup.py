@@ -1,0 +1,137 @@
+"""Finding the one member a query names, or saying precisely why none was found.
+
+Two identifiers always: a member ID with the date of birth, or last name, first name and
+date of birth. There is no partial match and no listing. When nothing matches, the hint
+points at the likely mistake (a dependent searched with the subscriber's date of birth,
+day and month swapped, names swapped) while saying nothing about who else is on file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from healtheos.eligibility.result import EligibilityQuery, Problem
+from healtheos.members.models import Member
+from healtheos.plans.models import Plan
+
+HINTS: dict[Problem, str] = {
+    Problem.NO_MATCH: (
+        "No member matches these identifiers. Check them against the member's ID card."
+    ),
+    Problem.BIRTH_DATE_MISMATCH: (
+        "The member ID was found, but the date of birth does not match it. Check the date "
+        "of birth against the patient's records."
+    ),
+    Problem.SUBSCRIBER_BIRTH_DATE: (
+        "The date of birth given is the subscriber's, not this patient's. For a spouse or "
+        "child, enter the patient's own date of birth."
+    ),
+    Problem.DAY_MONTH_SWAPPED: (
+        "The date of birth does not match; the day and the month may be swapped. Dates are "
+        "month/day/year."
+    ),
+    Problem.NAMES_SWAPPED: ("No match with these names; the first and last names may be swapped."),
+    Problem.FIRST_NAME_DIFFERS: (
+        "No match with this first name. Use the legal first name as printed on the ID card, "
+        "not a nickname — or search with the member ID."
+    ),
+    Problem.ID_FORMAT: "This plan's member IDs do not look like this one.",
+    Problem.SEVERAL_MATCHES: (
+        "More than one member has this name and date of birth. Search with the member ID."
+    ),
+    Problem.DATE_OF_SERVICE_RANGE: (
+        "The date of service must be between 12 months ago and the end of this month."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Match:
+    member: Member | None
+    problem: Problem | None = None
+    hint: str = ""
+
+
+def _swapped(day: dt.date) -> dt.date | None:
+    if day.day > 12 or day.day == day.month:
+        return None
+    try:
+        return day.replace(month=day.day, day=day.month)
+    except ValueError:
+        return None
+
+
+def normalize_member_id(value: str) -> str:
+    return "".join(value.split()).upper().replace("-", "")
+
+
+def _id_prefix(plan: Plan) -> str:
+    """The letters every member ID of the plan starts with, when they share any."""
+    sample = list(
+        Member.objects.filter(plan=plan).order_by("pk").values_list("member_id", flat=True)[:20]
+    )
+    if not sample:
+        return ""
+    prefix = sample[0]
+    for other in sample[1:]:
+        while not other.startswith(prefix):
+            prefix = prefix[:-1]
+    return "".join(ch for ch in prefix if ch.isalpha()) if prefix[:1].isalpha() else ""
+
+
+def _failure(problem: Problem, extra: str = "") -> Match:
+    return Match(None, problem, (HINTS[problem] + (" " + extra if extra else "")).strip())
+
+
+def member_find(*, plan: Plan, query: EligibilityQuery) -> Match:
+    """The member the query names at ``plan``, or why there is none."""
+    members = Member.objects.filter(plan=plan).select_related("subscriber")
+    if query.member_id:
+        member_id = normalize_member_id(query.member_id)
+        member = members.filter(member_id=member_id).first()
+        if member is None:
+            prefix = _id_prefix(plan)
+            if prefix and not member_id.startswith(prefix):
+                return _failure(
+                    Problem.ID_FORMAT, f"They start with {prefix}, as printed on the ID card."
+                )
+            return _failure(Problem.NO_MATCH)
+        if member.birth_date == query.birth_date:
+            return Match(member)
+        if member.subscriber is not None and member.subscriber.birth_date == query.birth_date:
+            return _failure(Problem.SUBSCRIBER_BIRTH_DATE)
+        if _swapped(query.birth_date) == member.birth_date:
+            return _failure(Problem.DAY_MONTH_SWAPPED)
+        return _failure(Problem.BIRTH_DATE_MISMATCH)
+
+    last, first = query.last_name.strip(), query.first_name.strip()
+    by_birth = members.filter(birth_date=query.birth_date)
+    found = list(by_birth.filter(last_name__iexact=last, first_name__iexact=first)[:2])
+    if len(found) == 1:
+        return Match(found[0])
+    if len(found) > 1:
+        return _failure(Problem.SEVERAL_MATCHES)
+    if by_birth.filter(last_name__iexact=first, first_name__iexact=last).exists():
+        return _failure(Problem.NAMES_SWAPPED)
+    swapped = _swapped(query.birth_date)
+    if (
+        swapped is not None
+        and members.filter(
+            birth_date=swapped, last_name__iexact=last, first_name__iexact=first
+        ).exists()
+    ):
+        return _failure(Problem.DAY_MONTH_SWAPPED)
+    if by_birth.filter(last_name__iexact=last).exists():
+        return _failure(Problem.FIRST_NAME_DIFFERS)
+    return _failure(Problem.NO_MATCH)
+
+
+def inquiry_window(today: dt.date) -> tuple[dt.date, dt.date]:
+    """CAQH CORE: inquiries from 12 months back through the end of the current month."""
+    try:
+        earliest = today.replace(year=today.year - 1)
+    except ValueError:  # 29 February
+        earliest = today.replace(year=today.year - 1, day=28)
+    next_month = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return earliest, next_month - dt.timedelta(days=1)

@@ -1,0 +1,212 @@
+"""Eligibility checks: the one function every channel calls."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from healtheos.audit.services import audit_record
+from healtheos.eligibility.benefits import PlanTables, coverage_answer, coverages_on, member_facts
+from healtheos.eligibility.lookup import HINTS, inquiry_window, member_find
+from healtheos.eligibility.models import Inquiry
+from healtheos.eligibility.result import (
+    Channel,
+    EligibilityQuery,
+    EligibilityResult,
+    Outcome,
+    Problem,
+)
+from healtheos.eligibility.service_types import expand
+
+if TYPE_CHECKING:
+    from healtheos.accounts.models import User
+    from healtheos.apiclients.models import ApiClient
+    from healtheos.offices.models import Office
+
+FIRST_RESULT_SESSION_KEY = "he_first_eligibility_recorded"
+
+
+class RateLimited(Exception):
+    """Too many searches in the current minute: a brake on member enumeration."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"Too many eligibility searches; try again in {retry_after} seconds.")
+        self.retry_after = retry_after
+
+
+def _count(key: str, limit: int) -> bool:
+    """Count one search against a per-minute window; False when over ``limit``."""
+    window = int(time.time() // 60)
+    full_key = f"elig-rate:{key}:{window}"
+    try:
+        value = cache.incr(full_key)
+    except ValueError:
+        cache.add(full_key, 0, timeout=120)
+        value = cache.incr(full_key)
+    return value <= limit
+
+
+def eligibility_rate_check(
+    *, office: Office, user: User | None = None, api_client: ApiClient | None = None
+) -> None:
+    """Searches are limited per person (or API client) and per office, per minute."""
+    seconds_left = 60 - int(time.time()) % 60
+    if user is not None and not _count(f"u{user.pk}", settings.ELIGIBILITY_RATE_PER_USER):
+        raise RateLimited(seconds_left)
+    if api_client is not None and not _count(
+        f"c{api_client.pk}", settings.ELIGIBILITY_RATE_PER_CLIENT
+    ):
+        raise RateLimited(seconds_left)
+    if not _count(f"o{office.pk}", settings.ELIGIBILITY_RATE_PER_OFFICE):
+        raise RateLimited(seconds_left)
+
+
+def eligibility_answer(
+    *, office: Office, query: EligibilityQuery, tables: PlanTables | None = None
+) -> EligibilityResult:
+    """The answer alone, with nothing recorded (batch runs record rows in bulk)."""
+    tables = tables or PlanTables()
+    today = timezone.localdate()
+    day = query.date_of_service or today
+    service_types = tuple(expand(list(query.service_types)))
+    base = EligibilityResult(
+        query=query,
+        outcome=Outcome.INVALID,
+        date_of_service=day,
+        service_types=service_types,
+        payer_name=office.plan.name,
+        payer_id=office.plan.payer_id,
+        identifiers_used=(
+            ("member ID", "date of birth")
+            if query.member_id
+            else ("last name", "first name", "date of birth")
+        ),
+    )
+    earliest, latest = inquiry_window(today)
+    if not earliest <= day <= latest:
+        problem = Problem.DATE_OF_SERVICE_RANGE
+        return replace(base, problem=problem, hint=HINTS[problem])
+    match = member_find(plan=office.plan, query=query)
+    if match.member is None:
+        outcome = (
+            Outcome.AMBIGUOUS if match.problem == Problem.SEVERAL_MATCHES else Outcome.NOT_FOUND
+        )
+        return replace(base, outcome=outcome, problem=match.problem, hint=match.hint)
+    member = match.member
+    active, latest_span = coverages_on(member, day)
+    family = member.subscriber_id is not None or member.dependents.exists()
+    chosen = active
+    others: tuple[str, ...] = ()
+    if query.line_of_business and active:
+        chosen = [c for c in active if c.line_of_business == query.line_of_business] or active
+        others = tuple(
+            sorted({c.line_of_business for c in active} - {c.line_of_business for c in chosen})
+        )
+    answers = tuple(
+        coverage_answer(
+            c,
+            member=member,
+            day=day,
+            service_types=list(service_types),
+            active=True,
+            family=family,
+            tables=tables,
+        )
+        for c in chosen
+    )
+    if not answers and latest_span is not None:
+        answers = (
+            coverage_answer(
+                latest_span,
+                member=member,
+                day=day,
+                service_types=[],
+                active=False,
+                family=family,
+                tables=tables,
+            ),
+        )
+    return replace(
+        base,
+        outcome=Outcome.ACTIVE if active else Outcome.INACTIVE,
+        member=member_facts(member),
+        coverages=answers,
+        other_lines_of_business=others,
+    )
+
+
+def _seconds_after_sign_in(request: HttpRequest | None) -> float | None:
+    if request is None or not hasattr(request, "session"):
+        return None
+    if request.session.get(FIRST_RESULT_SESSION_KEY):
+        return None
+    from healtheos.accounts.models import UserSession
+
+    record = UserSession.objects.filter(session_key=request.session.session_key).first()
+    request.session[FIRST_RESULT_SESSION_KEY] = True
+    if record is None:
+        return None
+    return max((timezone.now() - record.created_at).total_seconds(), 0.0)
+
+
+def eligibility_check(
+    *,
+    office: Office,
+    query: EligibilityQuery,
+    channel: Channel,
+    user: User | None = None,
+    api_client: ApiClient | None = None,
+    request: HttpRequest | None = None,
+    control_numbers: dict[str, str] | None = None,
+    rate_limited: bool = True,
+) -> EligibilityResult:
+    """Answer one eligibility question for ``office`` and record it.
+
+    The member is looked up only at the office's plan. Every inquiry is logged with its
+    channel, outcome and server time; a result that shows a member is an audit event.
+    Raises :class:`RateLimited` when the person, client or office searched too often.
+    """
+    started = time.perf_counter()
+    if rate_limited:
+        eligibility_rate_check(office=office, user=user, api_client=api_client)
+    result = eligibility_answer(office=office, query=query)
+    elapsed = (time.perf_counter() - started) * 1000
+    result = replace(result, server_ms=elapsed)
+    member_pk = result.member.member_pk if result.member else None
+    with transaction.atomic():
+        Inquiry.objects.create(
+            office=office,
+            user=user,
+            api_client=api_client,
+            channel=channel,
+            outcome=result.outcome,
+            problem=result.problem or "",
+            member_id=member_pk,
+            date_of_service=result.date_of_service,
+            service_types=",".join(query.service_types)[:120],
+            server_ms=elapsed,
+            seconds_after_sign_in=(
+                _seconds_after_sign_in(request)
+                if channel == Channel.PORTAL and member_pk is not None
+                else None
+            ),
+            control_numbers=control_numbers or {},
+            created_at=timezone.now(),
+        )
+        if member_pk is not None:
+            audit_record(
+                action="eligibility.viewed",
+                actor=user,
+                office=office,
+                member_pk=member_pk,
+                request=request,
+                detail={"channel": channel.value, "outcome": result.outcome.value},
+            )
+    return result
