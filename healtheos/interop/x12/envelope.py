@@ -303,8 +303,7 @@ def read_envelope(
         if trailer.get(1) != str(len(groups)):
             errors.append(
                 X12SyntaxError(
-                    f"IEA01 says {trailer.get(1)!r} groups but the interchange has "
-                    f"{len(groups)}.",
+                    f"IEA01 says {trailer.get(1)!r} groups but the interchange has {len(groups)}.",
                     segment_position=position,
                     segment_id="IEA",
                     element_position=1,
@@ -523,9 +522,7 @@ def _read_set(
         set_fault(f"ST02 {control!r} is used twice in the group.", "23", start, 2)
     seen.add(control)
     if implementation and implementation != gs.get(8):
-        set_fault(
-            f"ST03 {implementation!r} differs from GS08 {gs.get(8)!r}.", "19", start, 3
-        )
+        set_fault(f"ST03 {implementation!r} differs from GS08 {gs.get(8)!r}.", "19", start, 3)
     index = start + 1
     count = len(segments)
     while index < count:

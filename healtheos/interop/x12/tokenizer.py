@@ -162,9 +162,7 @@ def valid_segment_id(segment_id: str) -> bool:
     return 2 <= len(segment_id) <= 3 and segment_id.isalnum() and segment_id[0].isalpha()
 
 
-def tokenize(
-    data: str | bytes, *, check_ids: bool = True
-) -> tuple[list[Segment], Delimiters]:
+def tokenize(data: str | bytes, *, check_ids: bool = True) -> tuple[list[Segment], Delimiters]:
     """All segments of an interchange, with the delimiters it declared. Line breaks and
     spaces between segments are ignored (many senders wrap files at 80 columns).
 
