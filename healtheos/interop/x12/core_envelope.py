@@ -157,6 +157,8 @@ def parse_multipart(content_type: str, body: bytes) -> dict[str, bytes]:
             headers_raw, content = part[:header_end], part[header_end + 4 :]
         name = ""
         for line in headers_raw.decode("latin-1").split("\r\n"):
+            if not line:
+                continue
             key, sep, value = line.partition(":")
             if not sep:
                 raise CoreEnvelopeError(f"A part header is malformed: {line[:60]!r}.")
