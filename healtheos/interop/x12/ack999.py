@@ -38,6 +38,13 @@ def _safe(value: str, delimiters: Delimiters) -> str:
     return value
 
 
+def _qualifier(value: str, delimiters: Delimiters) -> str:
+    """An ISA ID qualifier copied back, or ZZ (mutually defined) when it would break the
+    ISA's fixed width."""
+    value = _safe(value, delimiters)
+    return value if len(value) == 2 else "ZZ"
+
+
 def _segment_id(value: str) -> str:
     cleaned = "".join(char for char in value.upper() if char.isascii() and char.isalnum())[:3]
     return cleaned if len(cleaned) >= 2 else "ZZ"
@@ -100,7 +107,14 @@ def _group_body(
     accepted: bool,
     delimiters: Delimiters,
 ) -> list[list[str]]:
-    body: list[list[str]] = [["AK1", group.functional_id, group.control_number, group.version]]
+    body: list[list[str]] = [
+        [
+            "AK1",
+            _safe(group.functional_id, delimiters) or "ZZ",
+            _safe(group.control_number, delimiters) or "0",
+            _safe(group.version, delimiters),
+        ]
+    ]
     group_codes: list[str] = []
     loose = False
     for error in errors:
@@ -177,10 +191,10 @@ def build_999(
     ]
     first = groups[0]
     interchange = Interchange(
-        sender_qualifier=original.receiver_qualifier or "ZZ",
-        sender_id=original.receiver_id or "UNKNOWN",
-        receiver_qualifier=original.sender_qualifier or "ZZ",
-        receiver_id=original.sender_id or "UNKNOWN",
+        sender_qualifier=_qualifier(original.receiver_qualifier, delimiters),
+        sender_id=_safe(original.receiver_id, delimiters) or "UNKNOWN",
+        receiver_qualifier=_qualifier(original.sender_qualifier, delimiters),
+        receiver_id=_safe(original.sender_id, delimiters) or "UNKNOWN",
         control_number=control_number,
         functional_id="FA",
         application_sender=_safe(first.application_receiver, delimiters) or "UNKNOWN",
@@ -231,9 +245,9 @@ def build_ta1(
         " " * 10,
         "00",
         " " * 10,
-        _safe(us[0], delimiters)[:2].ljust(2) if us[0] else "ZZ",
+        _qualifier(us[0], delimiters),
         padded(us[1]),
-        _safe(them[0], delimiters)[:2].ljust(2) if them[0] else "ZZ",
+        _qualifier(them[0], delimiters),
         padded(them[1]),
         at.strftime("%y%m%d"),
         at.strftime("%H%M"),

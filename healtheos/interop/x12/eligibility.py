@@ -592,6 +592,26 @@ class _Reader:
             bad_value=segment.get(element) if element and not segment_id else "",
         )
 
+    def check_length(
+        self, segment: Segment, index: int, element: int, minimum: int, maximum: int
+    ) -> None:
+        """Element lengths the guide sets (IK403 4 too short, 5 too long); an absent
+        element is left to the required-element checks."""
+        size = len(segment.get(element))
+        if size and size < minimum:
+            raise self.fault(
+                f"{segment.id}{element:02d} is shorter than {minimum}.", index, "4", element
+            )
+        if size > maximum:
+            raise self.fault(
+                f"{segment.id}{element:02d} is longer than {maximum}.", index, "5", element
+            )
+
+    def check_name(self, segment: Segment, index: int) -> None:
+        self.check_length(segment, index, 3, 1, 60)
+        self.check_length(segment, index, 4, 1, 35)
+        self.check_length(segment, index, 9, 2, 80)
+
     def read(self) -> Inquiry270:
         segments = self.segments
         start, stop = self.transaction.start, self.transaction.stop
@@ -607,6 +627,7 @@ class _Reader:
             raise self.fault(f"BHT02 {bht.get(2)!r} is not 13 (request).", index, "7", 2)
         if not bht.get(3):
             raise self.fault("BHT03 (the submitter's reference) is missing.", index, "1", 3)
+        self.check_length(bht, index, 3, 1, 50)
         bht_date = _date(bht.get(4))
         if bht_date is None:
             raise self.fault(f"BHT04 {bht.get(4)!r} is not a date.", index, "8", 4)
@@ -669,6 +690,7 @@ class _Reader:
                     raise self.fault(f"HL03 {level!r} is not 20, 21, 22 or 23.", index, "7", 3)
                 levels[hl_id] = level
             elif segment_id == "NM1":
+                self.check_name(segment, index)
                 if subject is not None:
                     if subject.name is not None:
                         raise self.fault("A second NM1 in a subject loop.", index, "2")
@@ -707,6 +729,8 @@ class _Reader:
                         raise self.fault("TRN must come before the subject's NM1.", index, "2")
                     if not segment.get(2):
                         raise self.fault("TRN02 (the trace number) is missing.", index, "1", 2)
+                    self.check_length(segment, index, 2, 1, 50)
+                    self.check_length(segment, index, 3, 10, 10)
                     subject.traces.append(
                         Trace(segment.get(1), segment.get(2), segment.get(3), segment.get(4))
                     )
@@ -1084,8 +1108,9 @@ def _subject(
         out.append(_d8("347", answer.plan_end))
     if answer.eligibility_begin:
         out.append(_d8("356", answer.eligibility_begin))
-    if answer.service_dates:
-        out.append(_dates("291", answer.service_dates))
+    service_dates = answer.service_dates or subject.service_dates
+    if service_dates:
+        out.append(_dates("291", service_dates))
     for line in answer.benefits:
         out.extend(_benefit(line, delimiters, clean))
     return out

@@ -277,6 +277,9 @@ def read_envelope(
             trailer = segment
             index += 1
             break
+        if segment_id == "TA1" and not groups:
+            index += 1  # interchange acknowledgments come between ISA and the first GS
+            continue
         errors.append(
             X12SyntaxError(
                 f"Segment {segment_id[:3]!r} at position {index + 1} is outside any "
