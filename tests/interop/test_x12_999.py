@@ -89,6 +89,26 @@ def test_a_content_fault_names_the_segment_and_element() -> None:
     assert [(e.position, e.code, e.value) for e in note.elements] == [("2", "7", "9")]
 
 
+def test_a_too_long_element_is_ik403_code_5_with_its_value_copied() -> None:
+    body = body_270()
+    body[6] = ["TRN", "1", "T" * 60, "9877281234"]
+    [group] = read_999(ack(interchange(body)))
+    [note] = group.sets[0].segments
+    assert (note.segment_id, note.position, note.code) == ("TRN", 8, "8")
+    assert [(e.position, e.code, e.value) for e in note.elements] == [("2", "5", "T" * 60)]
+
+
+def test_every_acknowledgment_is_itself_a_sound_interchange() -> None:
+    for text in (
+        interchange(),
+        replace_segment(interchange(), "SE*", "SE*12*0001"),
+        replace_segment(interchange(), "IEA*", "IEA*1*000000099"),
+    ):
+        _, out = acknowledge(text, at=AT, control_number=60)
+        segments, delimiters = tokenize(out)
+        assert read_envelope(segments, delimiters)[1] == []
+
+
 def test_a_missing_segment_is_ik304_code_3() -> None:
     [group] = read_999(ack(interchange(body_270()[1:])))
     [note] = group.sets[0].segments

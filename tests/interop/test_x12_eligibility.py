@@ -404,5 +404,7 @@ def test_mutated_270s_give_an_inquiry_or_an_x12_syntax_error_and_a_999(
         build_271(inquiry, {}, at=AT, control_number=2)
     receipt = receive_270(text)
     kind, ack = acknowledge(text, list(receipt.errors), at=AT, control_number=3)
+    segments, delimiters = tokenize(ack)
+    assert read_envelope(segments, delimiters)[1] == []  # the answer itself is sound X12
     if kind == "999":
         assert read_999(ack)
