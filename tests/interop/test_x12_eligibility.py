@@ -291,6 +291,21 @@ def test_eb05_is_required_for_coverage_of_service_type_30() -> None:
         )
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        BenefitLine("A", percent=Decimal(20)),
+        BenefitLine("B", authorization_required="maybe"),
+        BenefitLine("B", in_network="X"),
+        BenefitLine("B", provider=Provider("WELBY")),
+    ],
+)
+def test_benefit_lines_the_guide_forbids_are_refused(line: BenefitLine) -> None:
+    inquiry = read_270(interchange())
+    with pytest.raises(ValueError, match="EB"):
+        build_271(inquiry, {"3": SubjectAnswer(benefits=(line,))}, at=AT, control_number=6)
+
+
 def test_delimiters_in_free_text_cannot_split_segments() -> None:
     inquiry = read_270(interchange())
     member = Member("O*BRIEN~", "ANN:E", member_id="X1")

@@ -1125,6 +1125,10 @@ def _benefit(line: BenefitLine, delimiters: Delimiters, clean: _Cleaner) -> list
         raise ValueError("EB05 plan description is required with EB01 coverage and EB03 30.")
     if line.percent is not None and not Decimal(0) <= line.percent <= Decimal(1):
         raise ValueError("EB08 is a fraction between 0 and 1 (0.2 for 20 %).")
+    if line.authorization_required not in ("", "Y", "N", "U"):
+        raise ValueError("EB11 (authorization required) is Y, N or U.")
+    if line.in_network not in ("", "Y", "N", "W"):
+        raise ValueError("EB12 (in plan network) is Y, N or W (not applicable).")
     if line.provider is not None and line.information != "L" and line.provider.entity == "P3":
         raise ValueError("A primary care provider (NM1*P3) belongs with EB01 L.")
     out: list[list[str]] = [
