@@ -14,9 +14,20 @@ ISA_LENGTH = 106
 
 
 class X12SyntaxError(ValueError):
-    """Input that is not X12. Carries what a 999 needs to point at the fault: the
-    segment's position in the interchange (1-based), its ID, the element position and an
-    implementation-guide error code (IK304 for segments, IK403 for elements)."""
+    """Input that is not X12, or X12 that breaks its envelope or implementation guide.
+
+    Carries what an acknowledgment needs to point at the fault: the segment's position in
+    the interchange (1-based), its ID, the element position and an implementation-guide
+    error code: IK304 for a segment fault, or IK403 for an element fault when
+    ``element_position`` is set (the segment's IK304 is then 8, "has data element errors").
+
+    Faults above the segment are named by the level they concern, because each level is
+    answered differently: ``set_code`` (IK502, the transaction set), ``group_code`` (AK905,
+    the functional group) and ``interchange_code`` (TA1 note code, the whole interchange).
+    ``set_position`` and ``group_position`` are the interchange positions of the ST and GS
+    the fault belongs to (0 when none), ``position_in_set`` counts from ST = 1 as IK302 does,
+    ``loop_id`` is the guide's loop (IK303) and ``bad_value`` the offending data (IK404).
+    """
 
     def __init__(
         self,
@@ -26,12 +37,29 @@ class X12SyntaxError(ValueError):
         segment_id: str = "",
         element_position: int = 0,
         code: str = "",
+        set_code: str = "",
+        group_code: str = "",
+        interchange_code: str = "",
+        set_position: int = 0,
+        group_position: int = 0,
+        position_in_set: int = 0,
+        loop_id: str = "",
+        bad_value: str = "",
     ) -> None:
         super().__init__(message)
+        self.message = message
         self.segment_position = segment_position
         self.segment_id = segment_id
         self.element_position = element_position
         self.code = code
+        self.set_code = set_code
+        self.group_code = group_code
+        self.interchange_code = interchange_code
+        self.set_position = set_position
+        self.group_position = group_position
+        self.position_in_set = position_in_set
+        self.loop_id = loop_id
+        self.bad_value = bad_value
 
 
 @dataclass(frozen=True)
@@ -129,9 +157,18 @@ def read_delimiters(data: str | bytes) -> tuple[Delimiters, int]:
     return Delimiters(element, repetition, component, terminator), start
 
 
-def tokenize(data: str | bytes) -> tuple[list[Segment], Delimiters]:
+def valid_segment_id(segment_id: str) -> bool:
+    """Two or three letters and digits, starting with a letter (X12's segment ID syntax)."""
+    return 2 <= len(segment_id) <= 3 and segment_id.isalnum() and segment_id[0].isalpha()
+
+
+def tokenize(data: str | bytes, *, check_ids: bool = True) -> tuple[list[Segment], Delimiters]:
     """All segments of an interchange, with the delimiters it declared. Line breaks and
-    spaces between segments are ignored (many senders wrap files at 80 columns)."""
+    spaces between segments are ignored (many senders wrap files at 80 columns).
+
+    ``check_ids=False`` leaves unreadable segment IDs for the envelope check to report,
+    which can place them inside their transaction set for a 999 (IK304 1) instead of
+    failing the whole interchange here."""
     text = _as_text(data)
     delimiters, start = read_delimiters(text)
     if delimiters.segment not in "\r\n":
@@ -142,9 +179,11 @@ def tokenize(data: str | bytes) -> tuple[list[Segment], Delimiters]:
         raw = raw.strip(" \t\r\n")
         if raw:
             segments.append(Segment(raw.split(element)))
+    if not check_ids:
+        return segments, delimiters
     for index, segment in enumerate(segments, start=1):
         segment_id = segment[0]
-        if not (2 <= len(segment_id) <= 3 and segment_id.isalnum() and segment_id[0].isalpha()):
+        if not valid_segment_id(segment_id):
             raise X12SyntaxError(
                 f"Segment {index} has an unreadable segment ID {segment_id[:10]!r}.",
                 segment_position=index,

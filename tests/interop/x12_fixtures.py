@@ -1,0 +1,60 @@
+"""The project's own X12 fixtures, built with its own writer (never copied samples)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+from healtheos.interop.x12 import Delimiters, Interchange, build_interchange
+
+SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples" / "x12"
+AT = dt.datetime(2026, 11, 24, 9, 30)
+ENVELOPE = Interchange(
+    "ZZ", "CLEARINGHOUSE", "ZZ", "SUNTX", 17, "HS", "CLEARINGHOUSE", "SUNTX", "005010X279A1"
+)
+NPI = "1234567893"
+
+
+def body_270(rep: str = "^", *, dob: str = "19800517") -> list[list[str]]:
+    return [
+        ["BHT", "0022", "13", "TRACE1", "20261124", "0930"],
+        ["HL", "1", "", "20", "1"],
+        ["NM1", "PR", "2", "SUNRISE HEALTH", "", "", "", "", "PI", "SUNTX"],
+        ["HL", "2", "1", "21", "1"],
+        ["NM1", "1P", "2", "BLUEBONNET FAMILY MEDICINE", "", "", "", "", "XX", NPI],
+        ["HL", "3", "2", "22", "1"],
+        ["TRN", "1", "93175-012547", "9877281234"],
+        ["NM1", "IL", "1", "DOE", "JANE", "", "", "", "MI", "SUN000000001"],
+        ["REF", "6P", "GRP0042"],
+        ["DMG", "D8", dob, "F"],
+        ["DTP", "291", "D8", "20261124"],
+        ["EQ", f"30{rep}98"],
+        ["HL", "4", "3", "23", "0"],
+        ["TRN", "1", "93175-012548", "9877281234", "DEPT7"],
+        ["NM1", "03", "1", "DOE", "JOHNNY"],
+        ["DMG", "D8", "20150301", "M"],
+        ["DTP", "291", "RD8", "20261101-20261130"],
+    ]
+
+
+def interchange(
+    body: Sequence[Sequence[str]] | None = None,
+    delimiters: Delimiters | None = None,
+    *,
+    newline: bool = False,
+    sets: int = 1,
+) -> str:
+    delimiters = delimiters or Delimiters()
+    segments = body if body is not None else body_270(delimiters.repetition)
+    return build_interchange(
+        ENVELOPE, [("270", segments)] * sets, at=AT, delimiters=delimiters, newline=newline
+    )
+
+
+def replace_segment(text: str, old: str, new: str) -> str:
+    """``text`` with the one segment starting ``old`` replaced by ``new`` (standard
+    delimiters)."""
+    start = text.index("~" + old) + 1
+    end = text.index("~", start)
+    return text[:start] + new + text[end:]
