@@ -54,18 +54,23 @@ ErrorKind = Literal[
     "unable-to-respond",
 ]
 
-# code → (system, display)
-BENEFIT_TYPES: Final[dict[str, tuple[str, str]]] = {
-    "benefit": (BENEFIT_TYPE, "Benefit"),
-    "deductible": (BENEFIT_TYPE, "Deductible"),
-    "visit": (BENEFIT_TYPE, "Visit"),
-    "room": (BENEFIT_TYPE, "Room"),
-    "copay": (BENEFIT_TYPE, "Copayment per service"),
-    "vision-exam": (BENEFIT_TYPE, "Vision Exam"),
-    "vision-glasses": (BENEFIT_TYPE, "Vision Glasses"),
-    "vision-contacts": (BENEFIT_TYPE, "Vision Contacts Coverage"),
-    "medical-primarycare": (BENEFIT_TYPE, "Medical Primary Health Coverage"),
-    "pharmacy-dispense": (BENEFIT_TYPE, "Pharmacy Dispense Coverage"),
+# code → (system, display); HL7's own displays are left to HL7's code system.
+BENEFIT_TYPES: Final[dict[str, tuple[str, str | None]]] = {
+    **{
+        code: (BENEFIT_TYPE, None)
+        for code in (
+            "benefit",
+            "deductible",
+            "visit",
+            "room",
+            "copay",
+            "vision-exam",
+            "vision-glasses",
+            "vision-contacts",
+            "medical-primarycare",
+            "pharmacy-dispense",
+        )
+    },
     "coinsurance": (HEALTHEOS_BENEFIT_TYPE, "Coinsurance"),
     "out-of-pocket": (HEALTHEOS_BENEFIT_TYPE, "Out-of-pocket maximum"),
 }
@@ -259,9 +264,8 @@ def _item(item: BenefitItem) -> dict[str, Any]:
 
 def _benefit(benefit: Benefit) -> dict[str, Any]:
     system, display = BENEFIT_TYPES[benefit.type]
-    data: dict[str, Any] = {
-        "type": {"coding": [{"system": system, "code": benefit.type, "display": display}]}
-    }
+    coding = {"system": system, "code": benefit.type, **({"display": display} if display else {})}
+    data: dict[str, Any] = {"type": {"coding": [coding]}}
     if benefit.allowed is not None:
         data["allowedMoney"] = _money(benefit.allowed)
     elif benefit.percent is not None:
