@@ -56,9 +56,8 @@ ErrorKind = Literal[
 
 # code → (system, display); HL7's own displays are left to HL7's code system.
 BENEFIT_TYPES: Final[dict[str, tuple[str, str | None]]] = {
-    **{
-        code: (BENEFIT_TYPE, None)
-        for code in (
+    **dict.fromkeys(
+        (
             "benefit",
             "deductible",
             "visit",
@@ -69,8 +68,9 @@ BENEFIT_TYPES: Final[dict[str, tuple[str, str | None]]] = {
             "vision-contacts",
             "medical-primarycare",
             "pharmacy-dispense",
-        )
-    },
+        ),
+        (BENEFIT_TYPE, None),
+    ),
     "coinsurance": (HEALTHEOS_BENEFIT_TYPE, "Coinsurance"),
     "out-of-pocket": (HEALTHEOS_BENEFIT_TYPE, "Out-of-pocket maximum"),
 }
