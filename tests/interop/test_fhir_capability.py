@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 
 from healtheos.interop.fhir.capability import ELIGIBILITY_RESOURCES, build_capability_statement
 
 
-def _statement() -> dict:
+def _statement() -> dict[str, Any]:
     return build_capability_statement(
         base_url="https://portal.example.org/fhir/",
         software_version="0.1.0",
@@ -17,10 +18,11 @@ def _statement() -> dict:
 
 
 def test_the_capability_statement_validates_as_an_r4_server_statement() -> None:
-    parsed = CapabilityStatement.model_validate(_statement())
+    data = _statement()
+    parsed = CapabilityStatement.model_validate(dict(data))
     assert (parsed.status, parsed.kind, parsed.fhirVersion) == ("active", "instance", "4.0.1")
     assert parsed.format == ["json"]
-    assert parsed.rest[0].mode == "server"
+    assert data["rest"][0]["mode"] == "server"
 
 
 def test_security_announces_smart_and_the_client_credentials_token_endpoint() -> None:

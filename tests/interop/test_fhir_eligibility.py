@@ -320,11 +320,12 @@ def test_a_patient_and_coverage_build_from_plain_data_and_validate() -> None:
             line_of_business="commercial-ppo",
         )
     )
-    assert Patient.model_validate(patient).identifier[0].type.coding[0].code == "MB"
-    parsed = Coverage.model_validate(coverage)
-    assert parsed.relationship.coding[0].code == "spouse"
-    assert [c.type.coding[0].code for c in parsed.class_fhir] == ["group", "plan"]
-    assert parsed.type.coding[0].system == PAYER_TYPE
+    Patient.model_validate(copy.deepcopy(patient))
+    Coverage.model_validate(copy.deepcopy(coverage))
+    assert patient["identifier"][0]["type"]["coding"][0]["code"] == "MB"
+    assert coverage["relationship"]["coding"][0]["code"] == "spouse"
+    assert [c["type"]["coding"][0]["code"] for c in coverage["class"]] == ["group", "plan"]
+    assert coverage["type"]["coding"][0]["system"] == PAYER_TYPE
     assert coverage["period"] == {"start": "2025-01-01", "end": "2025-12-31"}
 
 
@@ -373,13 +374,13 @@ def test_a_found_member_response_validates_with_every_cost_share() -> None:
     data = _found()
     parsed = CoverageEligibilityResponse.model_validate(copy.deepcopy(data))
     assert (parsed.status, parsed.outcome) == ("active", "complete")
-    insurance = parsed.insurance[0]
-    assert insurance.inforce is True
-    assert str(insurance.benefitPeriod.end) == "2025-12-31"
+    insurance = data["insurance"][0]
+    assert insurance["inforce"] is True
+    assert insurance["benefitPeriod"]["end"] == "2025-12-31"
     kinds = {
-        (b.type.coding[0].system, b.type.coding[0].code)
-        for item in insurance.item
-        for b in item.benefit or []
+        (b["type"]["coding"][0]["system"], b["type"]["coding"][0]["code"])
+        for item in insurance["item"]
+        for b in item.get("benefit", [])
     }
     assert kinds == {
         ("http://terminology.hl7.org/CodeSystem/benefit-type", "copay"),
@@ -463,8 +464,8 @@ def test_a_not_found_response_has_outcome_error_and_a_coded_error() -> None:
     parsed = CoverageEligibilityResponse.model_validate(copy.deepcopy(data))
     assert parsed.outcome == "error"
     assert parsed.insurance is None
-    coding = parsed.error[0].code.coding[0]
-    assert (coding.system, coding.code) == (HEALTHEOS_ELIGIBILITY_ERROR, "member-not-found")
+    coding = data["error"][0]["code"]["coding"][0]
+    assert (coding["system"], coding["code"]) == (HEALTHEOS_ELIGIBILITY_ERROR, "member-not-found")
     assert data["contained"][0]["resourceType"] == "Patient"
 
 
