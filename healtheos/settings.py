@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "healtheos.offices",
     "healtheos.members",
     "healtheos.eligibility",
+    "healtheos.edi",
     "healtheos.claims",
     "healtheos.authorizations",
     "healtheos.payments",

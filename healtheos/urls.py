@@ -8,6 +8,7 @@ from django.urls import include, path
 from healtheos.accounts import member_views, recovery_views, sessions, support_views
 from healtheos.apiclients import views as apiclient_views
 from healtheos.core import views as core_views
+from healtheos.edi import views as edi_views
 from healtheos.offices import registration_views
 from healtheos.offices import views as offices_views
 
@@ -86,6 +87,7 @@ urlpatterns = [
     path("office/", include("healtheos.offices.urls")),
     path("eligibility/", include("healtheos.eligibility.urls")),
     path("oauth/token", apiclient_views.token, name="oauth_token"),
+    path("x12/v1/realtime", edi_views.realtime, name="x12_realtime"),
     path("api/v1/whoami", apiclient_views.whoami, name="api_whoami"),
     path("invitations/<str:token>/", offices_views.accept_invitation, name="invitation"),
     path("", include("healtheos.portal.urls")),

@@ -1,0 +1,59 @@
+"""Which transaction sets the real-time endpoint answers, and with what.
+
+Each domain registers a handler for the X12 transaction set it answers (270 eligibility
+here; claim status and prior authorization add theirs). A handler gets the payload and the
+acting office and returns a :class:`Reply`: the answering set (271, 999 or TA1), its text
+and the control numbers to log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from healtheos.apiclients.models import ApiClient
+    from healtheos.offices.models import Office
+
+
+@dataclass(frozen=True)
+class Reply:
+    set_id: str  # "271", "999", "TA1", …
+    text: str
+    control_numbers: dict[str, str] = field(default_factory=dict)
+    subjects: int = 0
+    #: A request that the endpoint refuses outright (HTTP 400), with the reason.
+    refusal: str = ""
+
+
+Handler = Callable[..., Reply]
+
+
+@dataclass(frozen=True)
+class Registration:
+    scope: str
+    handler: Handler
+    #: CORE PayloadType of the request and of the answering set.
+    request_payload_type: str
+    response_payload_type: str
+
+
+#: ST01 → registration; filled by each domain's AppConfig.ready().
+HANDLERS: dict[str, Registration] = {}
+
+ACK_PAYLOAD_TYPES = {
+    "999": "X12_999_Response_005010X231A1",
+    "TA1": "X12_TA1_Response_00501X231A1",
+}
+
+
+def register(set_id: str, registration: Registration) -> None:
+    HANDLERS[set_id] = registration
+
+
+def handler_signature(
+    payload: bytes, *, office: Office, api_client: ApiClient, control_number: int, at: dt.datetime
+) -> Reply:  # pragma: no cover - documentation of the call
+    raise NotImplementedError

@@ -1,0 +1,159 @@
+"""``POST /x12/v1/realtime``: real-time X12 for practice-management systems and
+clearinghouses, raw (``application/edi-x12``) or in the CAQH CORE HTTP MIME multipart
+envelope (answered in the same envelope). OAuth 2.0 bearer tokens; the transaction set
+decides the scope needed and the handler."""
+
+from __future__ import annotations
+
+import time
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from healtheos.apiclients.auth import problem, require_bearer
+from healtheos.edi.handlers import ACK_PAYLOAD_TYPES, HANDLERS, Reply
+from healtheos.edi.models import Exchange
+from healtheos.interop.x12 import (
+    CoreEnvelopeError,
+    CoreRequest,
+    X12SyntaxError,
+    acknowledge,
+    build_core_response,
+    parse_core_request,
+    receive_270,
+    tokenize,
+)
+
+RAW_TYPES = frozenset({"application/edi-x12", "application/edi", "text/plain"})
+MAX_BODY = 5 * 1024 * 1024
+
+
+def _set_id(payload: bytes) -> str:
+    try:
+        segments, _ = tokenize(payload, check_ids=False)
+    except X12SyntaxError:
+        return ""
+    return next((s.get(1) for s in segments if s.id == "ST"), "")
+
+
+def _control_number(exchange: Exchange) -> int:
+    # ISA13 is nine digits; the log's key is unique and increasing, which is all it needs.
+    return exchange.pk % 999_999_999 or 1
+
+
+@csrf_exempt
+@require_POST
+@require_bearer(None)
+def realtime(request: HttpRequest) -> HttpResponse:
+    started = time.perf_counter()
+    at = timezone.now()
+    office = request.acting_office  # type: ignore[attr-defined]
+    client = request.api_client  # type: ignore[attr-defined]
+    scopes = set(request.access_token.scopes)  # type: ignore[attr-defined]
+    content_type = request.META.get("CONTENT_TYPE", "")
+    kind = content_type.split(";")[0].strip().lower()
+    exchange = Exchange.objects.create(
+        office=office,
+        api_client=client,
+        received_at=at,
+        envelope="core" if kind == "multipart/form-data" else "raw",
+    )
+
+    def finish(response: HttpResponse, outcome: str, error: str = "") -> HttpResponse:
+        exchange.duration_ms = (time.perf_counter() - started) * 1000
+        exchange.outcome = outcome
+        exchange.error = error[:200]
+        exchange.save()
+        return response
+
+    if len(request.body) > MAX_BODY:
+        return finish(
+            problem(413, "Payload Too Large", "Real-time requests are at most 5 MB."),
+            "refused",
+            "too large",
+        )
+    core: CoreRequest | None = None
+    if kind == "multipart/form-data":
+        try:
+            core = parse_core_request(content_type, request.body)
+        except CoreEnvelopeError as error:
+            if not error.error_code:
+                return finish(problem(400, "Bad Request", error.message), "refused", error.message)
+            ctype, body = build_core_response(
+                None,
+                payload=b"",
+                at=at,
+                error_code=error.error_code,
+                error_message=error.message,
+            )
+            return finish(
+                HttpResponse(body, content_type=ctype, status=400), "rejected", error.error_code
+            )
+        payload = core.payload
+        exchange.payload_type = core.payload_type[:60]
+        exchange.payload_id = core.payload_id[:64]
+    elif kind in RAW_TYPES:
+        payload = request.body
+    else:
+        return finish(
+            problem(
+                415,
+                "Unsupported Media Type",
+                "Send X12 as application/edi-x12, or in the CAQH CORE multipart/form-data "
+                "envelope.",
+            ),
+            "refused",
+            "media type",
+        )
+
+    set_id = _set_id(payload)
+    exchange.transaction_set = set_id[:3]
+    registration = HANDLERS.get(set_id)
+    control = _control_number(exchange)
+    if registration is None:
+        # Not a set this endpoint answers (or not X12 at all): the 270 reader names the
+        # fault, or the unsupported set (IK502 1), for the acknowledgment.
+        receipt = receive_270(payload)
+        kind_of_ack, text = acknowledge(
+            payload, list(receipt.errors) or None, at=at, control_number=control
+        )
+        reply = Reply(kind_of_ack, text)
+    elif registration.scope not in scopes:
+        return finish(
+            problem(
+                403,
+                "Forbidden",
+                f"A {set_id} needs a token with the scope {registration.scope!r}.",
+                WWW_Authenticate=f'Bearer error="insufficient_scope", scope="{registration.scope}"',
+            ),
+            "refused",
+            "scope",
+        )
+    else:
+        reply = registration.handler(
+            payload, office=office, api_client=client, control_number=control, at=at
+        )
+    if reply.refusal:
+        if core is not None:
+            ctype, body = build_core_response(
+                core, payload=b"", at=at, error_code="PayloadIllegal", error_message=reply.refusal
+            )
+            return finish(
+                HttpResponse(body, content_type=ctype, status=400), "rejected", reply.refusal
+            )
+        return finish(problem(400, "Bad Request", reply.refusal), "refused", reply.refusal)
+    exchange.response_set = reply.set_id[:3]
+    exchange.control_numbers = reply.control_numbers
+    exchange.subjects = reply.subjects
+    outcome = "rejected" if reply.set_id in ACK_PAYLOAD_TYPES else "answered"
+    if core is not None:
+        payload_type = ACK_PAYLOAD_TYPES.get(reply.set_id) or (
+            registration.response_payload_type if registration else ""
+        )
+        ctype, body = build_core_response(
+            core, payload=reply.text, at=at, payload_type=payload_type
+        )
+        return finish(HttpResponse(body, content_type=ctype), outcome)
+    return finish(HttpResponse(reply.text, content_type="application/edi-x12"), outcome)
