@@ -1,0 +1,99 @@
+"""The segments a 270 and a 271 share (AAA, NM1, TRN, DTP), as frozen dataclasses, and
+how they are read from tokenized segments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from healtheos.interop.x12.eligibility.codes import REJECT_REASONS
+from healtheos.interop.x12.envelope import valid_date
+from healtheos.interop.x12.tokenizer import Segment
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """An AAA segment: why a level of the request cannot be answered (AAA03, see
+    :data:`REJECT_REASONS`), what the sender should do (AAA04, see
+    :data:`FOLLOW_UP_ACTIONS`), and whether the request itself was valid (AAA01)."""
+
+    code: str
+    follow_up: str = "C"
+    valid_request: bool = False
+    message: str = ""
+
+    @property
+    def reason(self) -> str:
+        return REJECT_REASONS.get(self.code, "Unknown reason")
+
+
+@dataclass(frozen=True)
+class Name:
+    """An NM1 segment: entity code, person (1) or organization (2), name parts and the
+    identifier with its qualifier (XX for an NPI, MI for a member ID, PI for a payer)."""
+
+    entity: str
+    entity_type: str = "1"
+    last: str = ""
+    first: str = ""
+    middle: str = ""
+    suffix: str = ""
+    id_qualifier: str = ""
+    identifier: str = ""
+
+
+@dataclass(frozen=True)
+class Trace:
+    """A TRN segment: type (1 current, 2 referenced), reference, originator, extra."""
+
+    type_code: str
+    reference: str
+    originator: str = ""
+    supplemental: str = ""
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """A date or a date range (D8 gives ``start == end``; RD8 gives both)."""
+
+    start: dt.date
+    end: dt.date
+
+    @property
+    def is_single_day(self) -> bool:
+        return self.start == self.end
+
+
+def read_name(segment: Segment) -> Name:
+    return Name(
+        entity=segment.get(1),
+        entity_type=segment.get(2),
+        last=segment.get(3),
+        first=segment.get(4),
+        middle=segment.get(5),
+        suffix=segment.get(7),
+        id_qualifier=segment.get(8),
+        identifier=segment.get(9),
+    )
+
+
+def read_date(text: str) -> dt.date | None:
+    if not valid_date(text):
+        return None
+    return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+
+
+def read_date_range(qualifier: str, text: str) -> DateRange | None:
+    if qualifier == "D8":
+        day = read_date(text)
+        return DateRange(day, day) if day else None
+    if qualifier == "RD8":
+        start, _, end = text.partition("-")
+        first, last = read_date(start), read_date(end)
+        if first and last and first <= last:
+            return DateRange(first, last)
+    return None
+
+
+def read_trace(segment: Segment) -> Trace:
+    return Trace(segment.get(1), segment.get(2), segment.get(3), segment.get(4))
