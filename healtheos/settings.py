@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "healtheos.members",
     "healtheos.eligibility",
     "healtheos.edi",
+    "healtheos.fhirapi",
     "healtheos.claims",
     "healtheos.authorizations",
     "healtheos.payments",

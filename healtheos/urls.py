@@ -88,6 +88,7 @@ urlpatterns = [
     path("eligibility/", include("healtheos.eligibility.urls")),
     path("oauth/token", apiclient_views.token, name="oauth_token"),
     path("x12/v1/realtime", edi_views.realtime, name="x12_realtime"),
+    path("fhir/r4/", include("healtheos.fhirapi.urls")),
     path("api/v1/whoami", apiclient_views.whoami, name="api_whoami"),
     path("invitations/<str:token>/", offices_views.accept_invitation, name="invitation"),
     path("", include("healtheos.portal.urls")),

@@ -21,6 +21,7 @@ PUBLIC_PREFIXES = (
     "/member/login/",
     "/register/",
     "/invitations/",
+    "/fhir/r4/metadata",  # FHIR servers publish their CapabilityStatement openly
 )
 #: Routes served by Django's admin; guarded by its own staff check (tested separately).
 ADMIN_PREFIX = "/payer/admin/"

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.urls import path, re_path
+
+from healtheos.fhirapi import views
+
+app_name = "fhir"
+
+urlpatterns = [
+    path("metadata", views.metadata, name="metadata"),
+    path("Patient/<str:resource_id>", views.patient_read, name="patient"),
+    path("Coverage", views.coverage_search, name="coverage_search"),
+    path("Coverage/<str:resource_id>", views.coverage_read, name="coverage"),
+    path(
+        "CoverageEligibilityRequest",
+        views.eligibility_request_create,
+        name="eligibility_request",
+    ),
+    re_path(r"^(?P<path>.*)$", views.not_found),
+]
