@@ -9,6 +9,7 @@ from healtheos.accounts import member_views, recovery_views, sessions, support_v
 from healtheos.apiclients import views as apiclient_views
 from healtheos.core import views as core_views
 from healtheos.edi import views as edi_views
+from healtheos.eligibility import api as eligibility_api
 from healtheos.offices import registration_views
 from healtheos.offices import views as offices_views
 
@@ -90,6 +91,7 @@ urlpatterns = [
     path("x12/v1/realtime", edi_views.realtime, name="x12_realtime"),
     path("fhir/r4/", include("healtheos.fhirapi.urls")),
     path("api/v1/whoami", apiclient_views.whoami, name="api_whoami"),
+    path("api/v1/eligibility", eligibility_api.eligibility, name="api_eligibility"),
     path("invitations/<str:token>/", offices_views.accept_invitation, name="invitation"),
     path("", include("healtheos.portal.urls")),
 ]

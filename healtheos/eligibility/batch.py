@@ -233,7 +233,10 @@ def summarize(result: EligibilityResult) -> dict[str, Any]:
         coverage = result.coverages[0]
         deductible = coverage.cost_share("deductible", "in", "individual")
         oop = coverage.cost_share("out_of_pocket", "in", "individual")
-        primary = next((b for b in coverage.benefits if b.service_type != "30"), None)
+        # The office visit is what a front desk collects at check-in.
+        primary = next((b for b in coverage.benefits if b.service_type == "98"), None) or next(
+            (b for b in coverage.benefits if b.service_type != "30"), None
+        )
         in_net = primary.in_network if primary else None
         summary.update(
             plan=coverage.plan_name,

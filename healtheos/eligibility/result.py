@@ -18,6 +18,7 @@ class Channel(StrEnum):
     BATCH = "batch"
     X12 = "x12"
     FHIR = "fhir"
+    API = "api"
 
 
 class Outcome(StrEnum):

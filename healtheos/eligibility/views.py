@@ -112,6 +112,7 @@ def batch_run(request: HttpRequest, run_id: int) -> HttpResponse:
         "finished": finished,
         "malformed": [r for r in rows if r.error],
         "changed": sum(1 for r in rows if r.changes),
+        "checked": sum(1 for r in rows if not r.error),
     }
     if finished:
         audit_record(

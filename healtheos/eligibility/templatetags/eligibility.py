@@ -34,5 +34,8 @@ def benefit_text(benefit: NetworkBenefit | None) -> str:
 
 
 @register.filter
-def money(value: Decimal | None) -> str:
-    return "–" if value is None else _money(value)
+def money(value: Decimal | str | None) -> str:
+    """Dollars as a front desk says them; '' and None (no figure) read as a dash."""
+    if value is None or value == "":
+        return "–"
+    return _money(Decimal(value))
