@@ -155,3 +155,12 @@ def _fast_password_hashing(settings: object) -> None:
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "healtheos.accounts.hashers.HealtheosArgon2PasswordHasher",
     ]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_benefit_tables() -> None:
+    """Each worker process keeps benefit tables for a minute; a test's tables are its own
+    (rolled-back rows can come back under the same keys)."""
+    from healtheos.eligibility.benefits import PROCESS_TABLES
+
+    PROCESS_TABLES.clear()

@@ -154,8 +154,15 @@ def auth(settings: BenchSettings) -> str:
     return body
 
 
+def eligibility(settings: BenchSettings) -> str:
+    from healtheos.benchmarks.eligibility import eligibility as run
+
+    return run(settings)
+
+
 SUITES: dict[str, Callable[[BenchSettings], str]] = {
     "ceiling": ceiling,
     "hasher": hashing,
     "auth": auth,
+    "eligibility": eligibility,
 }

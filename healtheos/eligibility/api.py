@@ -23,29 +23,29 @@ from healtheos.eligibility.services import RateLimited, eligibility_check
 
 
 def _plain(value: Any) -> Any:
+    """JSON-ready values from the result's dataclasses (faster than dataclasses.asdict,
+    which deep-copies everything first)."""
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     return value
 
 
 def result_json(result: EligibilityResult) -> dict[str, Any]:
-    data = _plain(dataclasses.asdict(result))
+    data: dict[str, Any] = _plain(result)
     data.pop("query", None)
     if data.get("member"):
         data["member"].pop("member_pk", None)
-    for coverage in data["coverages"]:
+    for coverage, answer in zip(data["coverages"], result.coverages, strict=True):
         coverage.pop("coverage_id", None)
-        for share in coverage["cost_shares"]:
-            share["remaining"] = str(
-                max(Decimal(share["amount"]) - Decimal(share["met"]), Decimal("0"))
-            )
-    return data  # type: ignore[no-any-return]
+        for share, cost in zip(coverage["cost_shares"], answer.cost_shares, strict=True):
+            share["remaining"] = str(cost.remaining)
+    return data
 
 
 @require_POST

@@ -19,6 +19,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -30,10 +31,10 @@ from django.utils import timezone
 from healtheos.audit.services import audit_record
 from healtheos.core.tasks import run_after_commit
 from healtheos.eligibility.benefits import PlanTables
-from healtheos.eligibility.models import BatchRow, BatchRun, BatchStatus, Inquiry
+from healtheos.eligibility.models import BatchRow, BatchRun, BatchStatus, Inquiry, LastCheck
 from healtheos.eligibility.result import Channel, EligibilityQuery, EligibilityResult, Outcome
 from healtheos.eligibility.service_types import is_service_type_code
-from healtheos.eligibility.services import eligibility_answer
+from healtheos.eligibility.services import eligibility_answers
 
 if TYPE_CHECKING:
     from healtheos.accounts.models import User
@@ -125,15 +126,19 @@ def _row(line_number: int, source: dict[str, str], default_day: dt.date) -> Pars
     return ParsedRow(line_number, source, query, "")
 
 
-def parse_schedule(data: bytes, *, today: dt.date) -> list[ParsedRow]:
-    """Every data row of the file, good or malformed, with its line number."""
+def _text(data: bytes) -> str:
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
-            text = data.decode("cp1252")
+            return data.decode("cp1252")
         except UnicodeDecodeError as error:
             raise BatchFileError("The file is not text. Upload a CSV file.") from error
+
+
+def parse_schedule(data: bytes, *, today: dt.date) -> list[ParsedRow]:
+    """Every data row of the file, good or malformed, with its line number."""
+    text = _text(data)
     if "\0" in text:
         raise BatchFileError("The file is not text. Upload a CSV file.")
     reader = csv.reader(io.StringIO(text))
@@ -177,9 +182,10 @@ def parse_schedule(data: bytes, *, today: dt.date) -> list[ParsedRow]:
 
 
 def batch_run_start(*, office: Office, user: User, file_name: str, data: bytes) -> BatchRun:
-    """Store the upload as a run with its rows, then check it in the background. The same
-    file uploaded again by the same office is the same run (no second check, no second
-    set of rows)."""
+    """Store the upload as a run, then check it in the background. The file as a whole is
+    checked here (a file that is no schedule is refused with the reason); its rows are
+    stored with their results as they are checked. The same file uploaded again by the same
+    office is the same run (no second check, no second set of rows)."""
     digest = hashlib.sha256(data).hexdigest()
     existing = BatchRun.objects.for_office(office).filter(digest=digest).first()
     if existing is not None:
@@ -192,18 +198,9 @@ def batch_run_start(*, office: Office, user: User, file_name: str, data: bytes) 
                 user=user,
                 file_name=file_name[:200],
                 digest=digest,
+                upload=_text(data),
                 total_rows=len(parsed),
                 created_at=timezone.now(),
-            )
-            BatchRow.objects.bulk_create(
-                BatchRow(
-                    run=run,
-                    line_number=row.line_number,
-                    source=row.source,
-                    error=row.error,
-                    outcome="" if row.query else Outcome.INVALID,
-                )
-                for row in parsed
             )
             audit_record(
                 action="eligibility.batch_submitted",
@@ -279,66 +276,111 @@ def compare(previous: dict[str, Any], current: dict[str, Any]) -> list[str]:
     return changes
 
 
-def _previous_summaries(run: BatchRun, member_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """The latest earlier batch result of each member for the same office."""
-    found: dict[int, dict[str, Any]] = {}
-    earlier = (
-        BatchRow.objects.filter(
-            member_id__in=member_ids, run__office_id=run.office_id, run_id__lt=run.pk
-        )
-        .exclude(outcome="")
-        .order_by("member_id", "-run_id")
+def _previous_summaries(office: Office, member_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The last batch result of each member for the office."""
+    return dict(
+        LastCheck.objects.for_office(office)
+        .filter(member_id__in=member_ids)
         .values_list("member_id", "summary")
     )
-    for member_id, summary in earlier:
-        found.setdefault(member_id, summary)
-    return found
+
+
+def _check_chunk(
+    run: BatchRun, rows: list[ParsedRow], tables: PlanTables
+) -> tuple[list[BatchRow], list[Inquiry], list[LastCheck]]:
+    good = [r for r in rows if r.query is not None]
+    started = time.perf_counter()
+    results = eligibility_answers(
+        office=run.office, queries=[r.query for r in good if r.query], tables=tables
+    )
+    per_row_ms = (time.perf_counter() - started) * 1000 / max(len(good), 1)
+    by_line = dict(zip((r.line_number for r in good), results, strict=True))
+    found = [r.member.member_pk for r in results if r.member is not None]
+    previous = _previous_summaries(run.office, found)
+    now = timezone.now()
+    batch_rows: list[BatchRow] = []
+    inquiries: list[Inquiry] = []
+    last: dict[int, LastCheck] = {}
+    for row in rows:
+        result = by_line.get(row.line_number)
+        if result is None:
+            batch_rows.append(
+                BatchRow(
+                    run=run,
+                    line_number=row.line_number,
+                    source=row.source,
+                    error=row.error,
+                    outcome=Outcome.INVALID,
+                )
+            )
+            continue
+        member_pk = result.member.member_pk if result.member else None
+        summary = summarize(result)
+        batch_rows.append(
+            BatchRow(
+                run=run,
+                line_number=row.line_number,
+                source=row.source,
+                member_id=member_pk,
+                outcome=result.outcome.value,
+                summary=summary,
+                changes=compare(previous.get(member_pk, {}), summary) if member_pk else [],
+            )
+        )
+        inquiries.append(
+            Inquiry(
+                office_id=run.office_id,
+                user_id=run.user_id,
+                channel=Channel.BATCH,
+                outcome=result.outcome,
+                problem=result.problem or "",
+                member_id=member_pk,
+                date_of_service=result.date_of_service,
+                service_types=",".join(result.query.service_types)[:120],
+                server_ms=per_row_ms,
+                created_at=now,
+            )
+        )
+        if member_pk is not None:
+            last[member_pk] = LastCheck(
+                office_id=run.office_id, member_id=member_pk, summary=summary, checked_at=now
+            )
+    return batch_rows, inquiries, list(last.values())
 
 
 def batch_run_process(*, run_id: int) -> None:
-    """Check every good row of a run; progress is saved as it goes."""
+    """Check the rows of a run in chunks, storing each chunk's rows, inquiry log entries and
+    progress in one transaction. An interrupted run picks up after its last stored row."""
     run = BatchRun.objects.payer_wide().select_related("office__plan", "user").get(pk=run_id)
-    if run.status in (BatchStatus.DONE, BatchStatus.RUNNING):
+    if run.status == BatchStatus.DONE:
         return
     run.status = BatchStatus.RUNNING
     run.save(update_fields=["status"])
     tables = PlanTables()
-    done = run.rows.exclude(error="").count()
-    pending = list(run.rows.filter(error="").order_by("line_number"))
-    today = timezone.localdate()
+    stored = set(run.rows.values_list("line_number", flat=True))
+    pending = [
+        r
+        for r in parse_schedule(
+            run.upload.encode(), today=timezone.localtime(run.created_at).date()
+        )
+        if r.line_number not in stored
+    ]
+    done = len(stored)
     try:
         for start in range(0, len(pending), PROGRESS_EVERY):
-            chunk = pending[start : start + PROGRESS_EVERY]
-            inquiries = []
-            for row in chunk:
-                parsed = _row(row.line_number, row.source, today)
-                assert parsed.query is not None
-                result = eligibility_answer(office=run.office, query=parsed.query, tables=tables)
-                row.outcome = result.outcome.value
-                row.member_id = result.member.member_pk if result.member else None
-                row.summary = summarize(result)
-                inquiries.append(
-                    Inquiry(
-                        office=run.office,
-                        user=run.user,
-                        channel=Channel.BATCH,
-                        outcome=result.outcome,
-                        problem=result.problem or "",
-                        member_id=row.member_id,
-                        date_of_service=result.date_of_service,
-                        service_types=",".join(parsed.query.service_types)[:120],
-                        server_ms=result.server_ms,
-                        created_at=timezone.now(),
-                    )
-                )
-            previous = _previous_summaries(run, [r.member_id for r in chunk if r.member_id])
-            for row in chunk:
-                if row.member_id is not None:
-                    row.changes = compare(previous.get(row.member_id, {}), row.summary)
+            rows, inquiries, last = _check_chunk(
+                run, pending[start : start + PROGRESS_EVERY], tables
+            )
             with transaction.atomic():
-                BatchRow.objects.bulk_update(chunk, ["outcome", "member", "summary", "changes"])
+                BatchRow.objects.bulk_create(rows)
                 Inquiry.objects.bulk_create(inquiries)
-                done += len(chunk)
+                LastCheck.objects.bulk_create(
+                    last,
+                    update_conflicts=True,
+                    unique_fields=["office", "member"],
+                    update_fields=["summary", "checked_at"],
+                )
+                done += len(rows)
                 BatchRun.objects.payer_wide().filter(pk=run.pk).update(done_rows=done)
     except Exception as error:
         BatchRun.objects.payer_wide().filter(pk=run.pk).update(

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import OuterRef, Subquery
 
+from healtheos.directory.models import Location
 from healtheos.eligibility.result import (
     CostShare,
     CoverageAnswer,
@@ -41,15 +45,66 @@ def member_facts(member: Member) -> MemberFacts:
     )
 
 
-def coverages_on(member: Member, day: dt.date) -> tuple[list[Coverage], Coverage | None]:
-    """Coverages in force on ``day`` and, when there are none, the most recent span (so an
-    inactive answer can say when coverage ended or begins)."""
-    spans = list(member.coverages.select_related("benefit_plan").order_by("start_date"))
+def coverages_on(spans: list[Coverage], day: dt.date) -> tuple[list[Coverage], Coverage | None]:
+    """Coverages in force on ``day`` (``spans`` in start order) and, when there are none,
+    the most recent span (so an inactive answer can say when coverage ended or begins)."""
     active = [c for c in spans if c.start_date <= day and (c.end_date is None or c.end_date >= day)]
     if active:
         return active, None
     past = [c for c in spans if c.start_date <= day]
     return [], (past[-1] if past else (spans[0] if spans else None))
+
+
+@dataclass
+class MemberRecords:
+    """What the answers for a set of members need, read in one query per table."""
+
+    coverages: dict[int, list[Coverage]] = field(default_factory=dict)
+    #: (coverage id, year) → {(kind, network, level): met}
+    met: dict[tuple[int, int], dict[tuple[str, str, str], Decimal]] = field(default_factory=dict)
+    pcps: dict[int, list[PcpAssignment]] = field(default_factory=dict)
+
+
+def member_records(member_ids: Sequence[int], years: set[int]) -> MemberRecords:
+    records = MemberRecords()
+    if not member_ids:
+        return records
+    for coverage in (
+        Coverage.objects.filter(member_id__in=member_ids)
+        .select_related("benefit_plan")
+        .order_by("start_date", "pk")
+    ):
+        records.coverages.setdefault(coverage.member_id, []).append(coverage)
+    coverage_ids = [c.pk for spans in records.coverages.values() for c in spans]
+    if coverage_ids:
+        for coverage_id, year, kind, network, level, amount in Accumulator.objects.filter(
+            coverage_id__in=coverage_ids, year__in=years
+        ).values_list("coverage_id", "year", "kind", "network", "level", "met"):
+            records.met.setdefault((coverage_id, year), {})[(kind, network, level)] = amount
+    phone = Location.objects.filter(
+        organization_id=OuterRef("organization_id"), is_primary=True
+    ).values("phone")[:1]
+    for assignment in (
+        PcpAssignment.objects.filter(member_id__in=member_ids)
+        .select_related("provider")
+        .annotate(phone=Subquery(phone))
+        .order_by("-start_date")
+    ):
+        records.pcps.setdefault(assignment.member_id, []).append(assignment)
+    return records
+
+
+def _pcp_on(assignments: list[PcpAssignment], day: dt.date) -> PrimaryCare | None:
+    for assignment in assignments:
+        if assignment.start_date <= day and (
+            assignment.end_date is None or assignment.end_date >= day
+        ):
+            return PrimaryCare(
+                name=assignment.provider.display_name,
+                npi=assignment.provider.npi,
+                phone=getattr(assignment, "phone", "") or "",
+            )
+    return None
 
 
 def _network_benefit(benefit: Benefit) -> NetworkBenefit:
@@ -66,35 +121,56 @@ def _network_benefit(benefit: Benefit) -> NetworkBenefit:
 
 
 class PlanTables:
-    """The benefit plans' tables (benefits, limits), read once per benefit plan: a batch of
-    thousands of rows shares a handful of benefit plans."""
+    """The benefit plans' tables (benefits, limits), read once per benefit plan and kept
+    for ``TTL`` seconds: a batch of thousands of rows, and a Monday morning of real-time
+    inquiries, share a handful of benefit plans. A payer's edit to a benefit table shows
+    within that time."""
+
+    TTL = 60.0
 
     def __init__(self) -> None:
-        self._benefits: dict[int, dict[str, dict[str, Benefit]]] = {}
-        self._limits: dict[int, list[CostShareLimit]] = {}
+        self._benefits: dict[int, tuple[float, dict[str, dict[str, Benefit]]]] = {}
+        self._limits: dict[int, tuple[float, list[CostShareLimit]]] = {}
+
+    def clear(self) -> None:
+        self._benefits.clear()
+        self._limits.clear()
 
     def benefits(self, benefit_plan_id: int) -> dict[str, dict[str, Benefit]]:
-        if benefit_plan_id not in self._benefits:
+        now = time.monotonic()
+        cached = self._benefits.get(benefit_plan_id)
+        if cached is None or now - cached[0] > self.TTL:
             table: dict[str, dict[str, Benefit]] = defaultdict(dict)
             for benefit in Benefit.objects.filter(benefit_plan_id=benefit_plan_id):
                 table[benefit.service_type][benefit.network] = benefit
-            self._benefits[benefit_plan_id] = table
-        return self._benefits[benefit_plan_id]
+            cached = (now, dict(table))
+            self._benefits[benefit_plan_id] = cached
+        return cached[1]
 
     def limits(self, benefit_plan_id: int) -> list[CostShareLimit]:
-        if benefit_plan_id not in self._limits:
-            self._limits[benefit_plan_id] = list(
-                CostShareLimit.objects.filter(benefit_plan_id=benefit_plan_id).order_by(
-                    "kind", "network", "-level"
-                )
+        now = time.monotonic()
+        cached = self._limits.get(benefit_plan_id)
+        if cached is None or now - cached[0] > self.TTL:
+            cached = (
+                now,
+                list(
+                    CostShareLimit.objects.filter(benefit_plan_id=benefit_plan_id).order_by(
+                        "kind", "network", "-level"
+                    )
+                ),
             )
-        return self._limits[benefit_plan_id]
+            self._limits[benefit_plan_id] = cached
+        return cached[1]
+
+
+#: Shared by the requests of one process (each gunicorn worker has its own).
+PROCESS_TABLES = PlanTables()
 
 
 def coverage_answer(
     coverage: Coverage,
     *,
-    member: Member,
+    records: MemberRecords,
     day: dt.date,
     service_types: list[str],
     active: bool,
@@ -119,10 +195,7 @@ def coverage_answer(
     )
     shares: list[CostShare] = []
     if active:
-        met = {
-            (a.kind, a.network, a.level): a.met
-            for a in Accumulator.objects.filter(coverage=coverage, year=day.year)
-        }
+        met = records.met.get((coverage.pk, day.year), {})
         for limit in tables.limits(benefit_plan.pk):
             if limit.level == "family" and not family:
                 continue
@@ -136,22 +209,7 @@ def coverage_answer(
                     met=min(met.get(key, Decimal("0")), limit.amount),
                 )
             )
-    pcp = None
-    if active:
-        assignment = (
-            PcpAssignment.objects.filter(member=member, start_date__lte=day)
-            .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
-            .select_related("provider", "organization")
-            .order_by("-start_date")
-            .first()
-        )
-        if assignment is not None:
-            location = assignment.organization.locations.filter(is_primary=True).first()
-            pcp = PrimaryCare(
-                name=assignment.provider.display_name,
-                npi=assignment.provider.npi,
-                phone=location.phone if location else "",
-            )
+    pcp = _pcp_on(records.pcps.get(coverage.member_id, []), day) if active else None
     return CoverageAnswer(
         coverage_id=coverage.pk,
         active=active,

@@ -9,7 +9,11 @@ day and month swapped, names swapped) while saying nothing about who else is on 
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
 
 from healtheos.eligibility.result import EligibilityQuery, Problem
 from healtheos.members.models import Member
@@ -66,65 +70,104 @@ def normalize_member_id(value: str) -> str:
     return "".join(value.split()).upper().replace("-", "")
 
 
+_PREFIXES: dict[int, tuple[float, str]] = {}
+
+
 def _id_prefix(plan: Plan) -> str:
-    """The letters every member ID of the plan starts with, when they share any."""
+    """The letters every member ID of the plan starts with, when they share any (kept for
+    an hour: it only feeds the hint for an ID in the wrong format)."""
+    cached = _PREFIXES.get(plan.pk)
+    if cached is not None and time.monotonic() - cached[0] < 3600:
+        return cached[1]
     sample = list(
         Member.objects.filter(plan=plan).order_by("pk").values_list("member_id", flat=True)[:20]
     )
-    if not sample:
-        return ""
-    prefix = sample[0]
+    prefix = sample[0] if sample else ""
     for other in sample[1:]:
         while not other.startswith(prefix):
             prefix = prefix[:-1]
-    return "".join(ch for ch in prefix if ch.isalpha()) if prefix[:1].isalpha() else ""
+    letters = "".join(ch for ch in prefix if ch.isalpha()) if prefix[:1].isalpha() else ""
+    _PREFIXES[plan.pk] = (time.monotonic(), letters)
+    return letters
 
 
 def _failure(problem: Problem, extra: str = "") -> Match:
     return Match(None, problem, (HINTS[problem] + (" " + extra if extra else "")).strip())
 
 
-def member_find(*, plan: Plan, query: EligibilityQuery) -> Match:
-    """The member the query names at ``plan``, or why there is none."""
-    members = Member.objects.filter(plan=plan).select_related("subscriber")
-    if query.member_id:
-        member_id = normalize_member_id(query.member_id)
-        member = members.filter(member_id=member_id).first()
-        if member is None:
-            prefix = _id_prefix(plan)
-            if prefix and not member_id.startswith(prefix):
-                return _failure(
-                    Problem.ID_FORMAT, f"They start with {prefix}, as printed on the ID card."
-                )
-            return _failure(Problem.NO_MATCH)
-        if member.birth_date == query.birth_date:
-            return Match(member)
-        if member.subscriber is not None and member.subscriber.birth_date == query.birth_date:
-            return _failure(Problem.SUBSCRIBER_BIRTH_DATE)
-        if _swapped(query.birth_date) == member.birth_date:
-            return _failure(Problem.DAY_MONTH_SWAPPED)
-        return _failure(Problem.BIRTH_DATE_MISMATCH)
+def _fold(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
-    last, first = query.last_name.strip(), query.first_name.strip()
-    by_birth = members.filter(birth_date=query.birth_date)
-    found = list(by_birth.filter(last_name__iexact=last, first_name__iexact=first)[:2])
+
+def _by_member_id(plan: Plan, query: EligibilityQuery, member: Member | None) -> Match:
+    if member is None:
+        prefix = _id_prefix(plan)
+        if prefix and not normalize_member_id(query.member_id).startswith(prefix):
+            return _failure(
+                Problem.ID_FORMAT, f"They start with {prefix}, as printed on the ID card."
+            )
+        return _failure(Problem.NO_MATCH)
+    if member.birth_date == query.birth_date:
+        return Match(member)
+    if member.subscriber is not None and member.subscriber.birth_date == query.birth_date:
+        return _failure(Problem.SUBSCRIBER_BIRTH_DATE)
+    if _swapped(query.birth_date) == member.birth_date:
+        return _failure(Problem.DAY_MONTH_SWAPPED)
+    return _failure(Problem.BIRTH_DATE_MISMATCH)
+
+
+def _by_name(query: EligibilityQuery, born: dict[dt.date, list[Member]]) -> Match:
+    last, first = _fold(query.last_name), _fold(query.first_name)
+    same_day = born.get(query.birth_date, [])
+    found = [m for m in same_day if _fold(m.last_name) == last and _fold(m.first_name) == first]
     if len(found) == 1:
         return Match(found[0])
-    if len(found) > 1:
+    if found:
         return _failure(Problem.SEVERAL_MATCHES)
-    if by_birth.filter(last_name__iexact=first, first_name__iexact=last).exists():
+    if any(_fold(m.last_name) == first and _fold(m.first_name) == last for m in same_day):
         return _failure(Problem.NAMES_SWAPPED)
     swapped = _swapped(query.birth_date)
-    if (
-        swapped is not None
-        and members.filter(
-            birth_date=swapped, last_name__iexact=last, first_name__iexact=first
-        ).exists()
+    if swapped is not None and any(
+        _fold(m.last_name) == last and _fold(m.first_name) == first for m in born.get(swapped, [])
     ):
         return _failure(Problem.DAY_MONTH_SWAPPED)
-    if by_birth.filter(last_name__iexact=last).exists():
+    if any(_fold(m.last_name) == last for m in same_day):
         return _failure(Problem.FIRST_NAME_DIFFERS)
     return _failure(Problem.NO_MATCH)
+
+
+def members_find(*, plan: Plan, queries: Sequence[EligibilityQuery]) -> list[Match]:
+    """The member each query names at ``plan``, or why there is none: two queries at most,
+    whatever the number of questions (a batch schedule asks thousands)."""
+    members = (
+        Member.objects.filter(plan=plan)
+        .select_related("subscriber")
+        .annotate(has_dependents=Exists(Member.objects.filter(subscriber=OuterRef("pk"))))
+    )
+    ids = {normalize_member_id(q.member_id) for q in queries if q.member_id}
+    by_id = {m.member_id: m for m in members.filter(member_id__in=ids)} if ids else {}
+    days: set[dt.date] = set()
+    for q in queries:
+        if not q.member_id:
+            days.add(q.birth_date)
+            swapped = _swapped(q.birth_date)
+            if swapped is not None:
+                days.add(swapped)
+    born: dict[dt.date, list[Member]] = {}
+    if days:
+        for member in members.filter(birth_date__in=days):
+            born.setdefault(member.birth_date, []).append(member)
+    return [
+        _by_member_id(plan, q, by_id.get(normalize_member_id(q.member_id)))
+        if q.member_id
+        else _by_name(q, born)
+        for q in queries
+    ]
+
+
+def member_find(*, plan: Plan, query: EligibilityQuery) -> Match:
+    """The member one query names at ``plan``, or why there is none."""
+    return members_find(plan=plan, queries=[query])[0]
 
 
 def inquiry_window(today: dt.date) -> tuple[dt.date, dt.date]:

@@ -77,6 +77,9 @@ class BatchRun(models.Model):
     file_name = models.CharField(max_length=200)
     #: SHA-256 of the uploaded bytes: the same file uploaded twice is one run.
     digest = models.CharField(max_length=64)
+    #: The schedule as uploaded (deleted with the run): stored before the upload is
+    #: acknowledged, so a restart can finish the check.
+    upload = models.TextField(default="")
     status = models.CharField(max_length=8, choices=BatchStatus.choices, default="queued")
     total_rows = models.PositiveIntegerField(default=0)
     done_rows = models.PositiveIntegerField(default=0)
@@ -125,3 +128,28 @@ class BatchRow(models.Model):
 
     def __str__(self) -> str:
         return f"Batch row {self.line_number} of run {self.run_id}"
+
+
+class LastCheckQuerySet(OfficeScopedQuerySet["LastCheck"]):
+    def office_q(self, office: object) -> models.Q:
+        return models.Q(office=office)
+
+
+class LastCheck(models.Model):
+    """The latest batch result of a patient for an office: what the next schedule's rows
+    are compared with to say what changed."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
+    summary = models.JSONField()
+    checked_at = models.DateTimeField()
+
+    objects = LastCheckQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["office", "member"], name="last_check_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Last check of member {self.member_id} by office {self.office_id}"

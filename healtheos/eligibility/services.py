@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -13,8 +14,16 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from healtheos.audit.services import audit_record
-from healtheos.eligibility.benefits import PlanTables, coverage_answer, coverages_on, member_facts
-from healtheos.eligibility.lookup import HINTS, inquiry_window, member_find
+from healtheos.eligibility.benefits import (
+    PROCESS_TABLES,
+    MemberRecords,
+    PlanTables,
+    coverage_answer,
+    coverages_on,
+    member_facts,
+    member_records,
+)
+from healtheos.eligibility.lookup import HINTS, inquiry_window, members_find
 from healtheos.eligibility.models import Inquiry
 from healtheos.eligibility.result import (
     Channel,
@@ -28,6 +37,7 @@ from healtheos.eligibility.service_types import expand
 if TYPE_CHECKING:
     from healtheos.accounts.models import User
     from healtheos.apiclients.models import ApiClient
+    from healtheos.members.models import Member
     from healtheos.offices.models import Office
 
 FIRST_RESULT_SESSION_KEY = "he_first_eligibility_recorded"
@@ -68,53 +78,80 @@ def eligibility_rate_check(
         raise RateLimited(seconds_left)
 
 
-def eligibility_answer(
-    *, office: Office, query: EligibilityQuery, tables: PlanTables | None = None
-) -> EligibilityResult:
-    """The answer alone, with nothing recorded (batch runs record rows in bulk)."""
-    tables = tables or PlanTables()
+def eligibility_answers(
+    *, office: Office, queries: Sequence[EligibilityQuery], tables: PlanTables | None = None
+) -> list[EligibilityResult]:
+    """The answers alone, with nothing recorded, for many questions at once: a handful of
+    queries in all, not per question (batch runs record their rows in bulk)."""
+    tables = tables or PROCESS_TABLES
     today = timezone.localdate()
-    day = query.date_of_service or today
-    service_types = tuple(expand(list(query.service_types)))
-    base = EligibilityResult(
-        query=query,
-        outcome=Outcome.INVALID,
-        date_of_service=day,
-        service_types=service_types,
-        payer_name=office.plan.name,
-        payer_id=office.plan.payer_id,
-        identifiers_used=(
-            ("member ID", "date of birth")
-            if query.member_id
-            else ("last name", "first name", "date of birth")
-        ),
-    )
     earliest, latest = inquiry_window(today)
-    if not earliest <= day <= latest:
-        problem = Problem.DATE_OF_SERVICE_RANGE
-        return replace(base, problem=problem, hint=HINTS[problem])
-    match = member_find(plan=office.plan, query=query)
-    if match.member is None:
-        outcome = (
-            Outcome.AMBIGUOUS if match.problem == Problem.SEVERAL_MATCHES else Outcome.NOT_FOUND
+    plan = office.plan
+    bases = []
+    for query in queries:
+        bases.append(
+            EligibilityResult(
+                query=query,
+                outcome=Outcome.INVALID,
+                date_of_service=query.date_of_service or today,
+                service_types=tuple(expand(list(query.service_types))),
+                payer_name=plan.name,
+                payer_id=plan.payer_id,
+                identifiers_used=(
+                    ("member ID", "date of birth")
+                    if query.member_id
+                    else ("last name", "first name", "date of birth")
+                ),
+            )
         )
-        return replace(base, outcome=outcome, problem=match.problem, hint=match.hint)
-    member = match.member
-    active, latest_span = coverages_on(member, day)
-    family = member.subscriber_id is not None or member.dependents.exists()
+    askable = [i for i, b in enumerate(bases) if earliest <= b.date_of_service <= latest]
+    matches = dict(
+        zip(askable, members_find(plan=plan, queries=[queries[i] for i in askable]), strict=True)
+    )
+    found = [m.member for m in matches.values() if m.member is not None]
+    records = member_records(
+        [m.pk for m in found], {bases[i].date_of_service.year for i in askable}
+    )
+    results = []
+    for index, base in enumerate(bases):
+        match = matches.get(index)
+        if match is None:
+            problem = Problem.DATE_OF_SERVICE_RANGE
+            results.append(replace(base, problem=problem, hint=HINTS[problem]))
+        elif match.member is None:
+            outcome = (
+                Outcome.AMBIGUOUS if match.problem == Problem.SEVERAL_MATCHES else Outcome.NOT_FOUND
+            )
+            results.append(replace(base, outcome=outcome, problem=match.problem, hint=match.hint))
+        else:
+            results.append(_found(base, match.member, records, tables))
+    return results
+
+
+def _found(
+    base: EligibilityResult, member: Member, records: MemberRecords, tables: PlanTables
+) -> EligibilityResult:
+    day = base.date_of_service
+    active, latest_span = coverages_on(records.coverages.get(member.pk, []), day)
+    # members_find annotates has_dependents; a member from elsewhere asks the database.
+    has_dependents = getattr(member, "has_dependents", None)
+    if has_dependents is None:
+        has_dependents = member.dependents.exists()
+    family = member.subscriber_id is not None or bool(has_dependents)
     chosen = active
     others: tuple[str, ...] = ()
-    if query.line_of_business and active:
-        chosen = [c for c in active if c.line_of_business == query.line_of_business] or active
+    wanted = base.query.line_of_business
+    if wanted and active:
+        chosen = [c for c in active if c.line_of_business == wanted] or active
         others = tuple(
             sorted({c.line_of_business for c in active} - {c.line_of_business for c in chosen})
         )
     answers = tuple(
         coverage_answer(
             c,
-            member=member,
+            records=records,
             day=day,
-            service_types=list(service_types),
+            service_types=list(base.service_types),
             active=True,
             family=family,
             tables=tables,
@@ -125,7 +162,7 @@ def eligibility_answer(
         answers = (
             coverage_answer(
                 latest_span,
-                member=member,
+                records=records,
                 day=day,
                 service_types=[],
                 active=False,
@@ -140,6 +177,13 @@ def eligibility_answer(
         coverages=answers,
         other_lines_of_business=others,
     )
+
+
+def eligibility_answer(
+    *, office: Office, query: EligibilityQuery, tables: PlanTables | None = None
+) -> EligibilityResult:
+    """One answer, with nothing recorded."""
+    return eligibility_answers(office=office, queries=[query], tables=tables)[0]
 
 
 def _seconds_after_sign_in(request: HttpRequest | None) -> float | None:
