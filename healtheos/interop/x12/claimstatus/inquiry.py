@@ -204,8 +204,10 @@ class ClaimDraft:
             return next((v for k, v in self.references if k == qualifier), "")
 
         problems = list(inherited)
+        undated = ClaimStatus("E0", "187")  # no service date to search by
         if self.dates is None and not any(line.dates for line in self.lines):
-            self.problems.append(ClaimStatus("E0", "187"))  # no service date to search by
+            if undated not in self.problems:
+                self.problems.append(undated)
         problems += [p for p in self.problems if p not in problems]
         return ClaimInquiry(
             hl_id=hl_id,

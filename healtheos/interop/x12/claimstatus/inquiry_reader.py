@@ -3,9 +3,12 @@ are raised as :class:`X12SyntaxError` (for a 999); data that cannot be used is r
 an E0 :class:`ClaimStatus` on the claim inquiry it spoils (for the 277):
 
 - a service date that is no date (DTP*472, claim or line) or no date at all: E0:187;
-- a subscriber without member ID (NM109): E0:21:IL; a patient without last name:
-  E0:21 with the patient's entity; a birth date that is no date: E0:158 likewise;
+- a birth date that is no date: E0:158 with the patient's entity (IL or QC);
 - an NPI failing its check digit: E0:562:1P on the service provider (answered at 2200C).
+
+A missing member ID or patient last name is not among them: the guide requires those
+elements (NM103, NM109) in the 276 and the 277 must echo them, so their absence is an
+element fault (IK403 1) for the 999.
 """
 
 from __future__ import annotations
@@ -245,14 +248,14 @@ class _Reader:
         if len(segment.get(3)) > 60 or len(segment.get(9)) > 80:
             raise self.fault("NM1 has an element longer than the guide allows.", index, "5", 3)
         name = read_name(segment)
+        if level.level in ("22", "23") and not name.last:
+            raise self.fault("NM103 (the patient's last name) is missing.", index, "1", 3)
+        if level.level != "23" and not name.identifier:
+            # NM108/NM109 are required in 2100A-D: without them there is nothing to echo.
+            raise self.fault("NM109 (the identifier) is missing.", index, "1", 9)
         level.name = name
-        patient_entity = "IL" if level.level == "22" else "QC"
         if level.level == "19" and name.id_qualifier == "XX" and not npi_is_valid(name.identifier):
             level.problems.append(ClaimStatus("E0", "562", "1P"))
-        elif level.level == "22" and not name.identifier:
-            level.problems.append(ClaimStatus("E0", "21", "IL"))
-        if level.level in ("22", "23") and not name.last:
-            level.problems.append(ClaimStatus("E0", "21", patient_entity))
 
     def read_dmg(self, level: LevelDraft, segment: Segment) -> None:
         if segment.get(2):
