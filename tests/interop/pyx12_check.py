@@ -94,7 +94,12 @@ def pyx12_errors(text: str, map_path: Path) -> list[str]:
 
     report = io.StringIO()
     valid = pyx12.x12n_document.x12n_document(
-        pyx12.params.params(), io.StringIO(text), None, None, None, fd_json=report,
+        pyx12.params.params(),
+        io.StringIO(text),
+        None,
+        None,
+        None,
+        fd_json=report,
         map_path=str(map_path),
     )
     errors = _messages(json.loads(report.getvalue() or "{}"))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import datetime as dt
+import importlib.util
 from decimal import Decimal
 from pathlib import Path
 
@@ -309,7 +309,11 @@ def _fault(body: list[list[str]]) -> X12SyntaxError:
 
 def test_structural_faults_carry_what_a_999_needs() -> None:
     missing_bht = _fault(body_276()[1:])
-    assert (missing_bht.segment_id, missing_bht.code, missing_bht.position_in_set) == ("BHT", "3", 2)
+    assert (missing_bht.segment_id, missing_bht.code, missing_bht.position_in_set) == (
+        "BHT",
+        "3",
+        2,
+    )
     body = body_276()
     body[0] = ["BHT", "0010", "08", "STATUS1", "20261124", "0930"]
     assert (_fault(body).element_position, _fault(body).code) == (2, "7")
@@ -364,7 +368,8 @@ def test_code_tables_speak_in_words() -> None:
     assert ClaimStatus("D0", "35").category_words == "Data Search Unsuccessful"
     assert ClaimStatus("E0", "187").code_words == "Date(s) of service"
     assert ClaimStatus("ZZ", "99999").code_words == "Unknown status"
-    assert len(STATUS_CATEGORIES) >= 30 and len(STATUS_CODES) >= 30
+    assert len(STATUS_CATEGORIES) >= 30
+    assert len(STATUS_CODES) >= 30
 
 
 def _samples(kind: str) -> list[Path]:

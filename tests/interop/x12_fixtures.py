@@ -115,4 +115,6 @@ def interchange_276(
 ) -> str:
     delimiters = delimiters or Delimiters()
     segments = body if body is not None else body_276(delimiters.component)
-    return build_interchange(ENVELOPE_276, [(set_id, segments)] * sets, at=AT, delimiters=delimiters)
+    return build_interchange(
+        ENVELOPE_276, [(set_id, segments)] * sets, at=AT, delimiters=delimiters
+    )

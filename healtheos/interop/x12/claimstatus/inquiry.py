@@ -205,9 +205,9 @@ class ClaimDraft:
 
         problems = list(inherited)
         undated = ClaimStatus("E0", "187")  # no service date to search by
-        if self.dates is None and not any(line.dates for line in self.lines):
-            if undated not in self.problems:
-                self.problems.append(undated)
+        undated_lines = not any(line.dates for line in self.lines)
+        if self.dates is None and undated_lines and undated not in self.problems:
+            self.problems.append(undated)
         problems += [p for p in self.problems if p not in problems]
         return ClaimInquiry(
             hl_id=hl_id,
