@@ -8,6 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from healtheos.interop.x12 import (
     ClaimAcknowledgment,
@@ -18,6 +20,7 @@ from healtheos.interop.x12 import (
     Interchange,
     LineStatus,
     Name,
+    X12SyntaxError,
     build_277ca,
     build_interchange,
     read_277,
@@ -298,3 +301,19 @@ def test_pyx12_catches_a_defect_in_a_277ca(pyx12_maps: Path) -> None:
 
     broken = build().replace("STC*A2:20*20261124*WQ*", "STC*A2:20*20261124*ZZ*")
     assert any("STC03" in error for error in pyx12_errors(broken, pyx12_maps))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(min_value=0), st.sampled_from("*~:^0A.-")), max_size=4))
+def test_mutated_277cas_give_a_response_or_an_x12_syntax_error(
+    edits: list[tuple[int, str]],
+) -> None:
+    text = build()
+    for position, char in edits:
+        at = position % len(text)
+        text = text[:at] + char + text[at + 1 :]
+    try:
+        response = read_277ca(text)
+    except X12SyntaxError:
+        return
+    assert response.levels or not edits

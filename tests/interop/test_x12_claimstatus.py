@@ -330,7 +330,7 @@ def test_structural_faults_carry_what_a_999_needs() -> None:
     body = [s for s in body_276() if s[:3] != ["TRN", "1", "CS-0003"]]
     assert _fault(body).segment_id == "REF"  # REF before any TRN in the dependent loop
     body = [s for s in body_276() if s[:2] != ["NM1", "QC"]]
-    assert _fault(body).segment_id in ("NM1", "TRN")
+    assert (_fault(body).segment_id, _fault(body).code) == ("TRN", "2")  # TRN before any NM1
 
 
 def test_a_dependent_without_claim_is_a_missing_trn() -> None:
@@ -512,3 +512,22 @@ def test_pyx12_with_the_repaired_map_still_catches_a_defect(pyx12_maps: Path) ->
     text = build_277(read_276(interchange_276()), answers(), at=ANSWERED_AT, control_number=17)
     broken = text.replace("STC*D0:35*", "STC*D0:35:ZQ*")
     assert any("STC01-03" in error for error in pyx12_errors(broken, pyx12_maps))
+
+
+GOLDEN_277 = build_277(read_276(VALID), answers(), at=ANSWERED_AT, control_number=18)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.integers(min_value=0, max_value=len(GOLDEN_277)), st.sampled_from("*~:^0A.-")),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_mutated_277s_give_a_response_or_an_x12_syntax_error(edits: list[tuple[int, str]]) -> None:
+    text = GOLDEN_277
+    for position, char in edits:
+        text = text[:position] + char + text[position + 1 :]
+    with contextlib.suppress(X12SyntaxError):
+        read_277(text)

@@ -46,7 +46,10 @@ def build_277(
     ``receiver_statuses`` and ``provider_statuses`` (keyed by HL01, e.g. E0:24:41 for a
     submitter not approved) reject a whole level: it is answered with its own TRN and STC
     (2200B, 2200C) and without the levels below it, as are providers with reading
-    problems (an invalid NPI)."""
+    problems (an invalid NPI).
+
+    STC03 (action code) is left empty: 005010X212 marks it not used; the action codes
+    (WQ accept, U reject) belong to the 277CA (:func:`build_277ca`)."""
     delimiters = delimiters or inquiry.delimiters
     receiver_statuses = receiver_statuses or {}
     provider_statuses = provider_statuses or {}
