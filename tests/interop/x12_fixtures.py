@@ -58,3 +58,63 @@ def replace_segment(text: str, old: str, new: str) -> str:
     start = text.index("~" + old) + 1
     end = text.index("~", start)
     return text[:start] + new + text[end:]
+
+
+ENVELOPE_276 = Interchange(
+    "ZZ", "CLEARINGHOUSE", "ZZ", "SUNTX", 27, "HR", "CLEARINGHOUSE", "SUNTX", "005010X212"
+)
+
+
+def body_276(
+    component: str = ":", *, service_date: str = "20261101", npi: str = NPI
+) -> list[list[str]]:
+    """A 276 asking about two subscriber claims (the second with two service lines) and
+    one dependent claim."""
+    return [
+        ["BHT", "0010", "13", "STATUS1", "20261124", "0930"],
+        ["HL", "1", "", "20", "1"],
+        ["NM1", "PR", "2", "SUNRISE HEALTH", "", "", "", "", "PI", "SUNTX"],
+        ["HL", "2", "1", "21", "1"],
+        ["NM1", "41", "2", "CLEARINGHOUSE INC", "", "", "", "", "46", "ETIN0042"],
+        ["HL", "3", "2", "19", "1"],
+        ["NM1", "1P", "2", "BLUEBONNET FAMILY MEDICINE", "", "", "", "", "XX", npi],
+        ["HL", "4", "3", "22", "1"],
+        ["DMG", "D8", "19800517", "F"],
+        ["NM1", "IL", "1", "DOE", "JANE", "", "", "", "MI", "SUN000000001"],
+        ["TRN", "1", "CS-0001"],
+        ["REF", "1K", "PCN7001"],
+        ["REF", "EJ", "ACCT-1"],
+        ["AMT", "T3", "250.00"],
+        ["DTP", "472", "D8", service_date],
+        ["TRN", "1", "CS-0002"],
+        ["REF", "BLT", "131"],
+        ["REF", "EJ", "ACCT-2"],
+        ["AMT", "T3", "1200"],
+        ["DTP", "472", "RD8", "20261103-20261105"],
+        ["SVC", f"HC{component}99213{component}25", "150", "", "", "", "", "1"],
+        ["REF", "FJ", "LINE-1"],
+        ["DTP", "472", "D8", "20261103"],
+        ["SVC", f"HC{component}80053", "1050", "", "0300", "", "", "2"],
+        ["DTP", "472", "D8", "20261104"],
+        ["HL", "5", "4", "23"],
+        ["DMG", "D8", "20150301", "M"],
+        ["NM1", "QC", "1", "DOE", "JOHNNY"],
+        ["TRN", "1", "CS-0003"],
+        ["REF", "EJ", "ACCT-3"],
+        ["AMT", "T3", "80"],
+        ["DTP", "472", "D8", "20261110"],
+    ]
+
+
+def interchange_276(
+    body: Sequence[Sequence[str]] | None = None,
+    delimiters: Delimiters | None = None,
+    *,
+    sets: int = 1,
+    set_id: str = "276",
+) -> str:
+    delimiters = delimiters or Delimiters()
+    segments = body if body is not None else body_276(delimiters.component)
+    return build_interchange(
+        ENVELOPE_276, [(set_id, segments)] * sets, at=AT, delimiters=delimiters
+    )

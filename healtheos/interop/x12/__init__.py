@@ -1,5 +1,6 @@
-"""X12 005010: tokenizer, writer, envelope check, eligibility (270/271), 999 and TA1
-acknowledgments, and the CAQH CORE HTTP envelope that carries them."""
+"""X12 005010: tokenizer, writer, envelope check, eligibility (270/271), claim status
+(276/277) and claim acknowledgment (277CA), 999 and TA1 acknowledgments, and the CAQH CORE
+HTTP envelope that carries them."""
 
 from __future__ import annotations
 
@@ -9,6 +10,31 @@ from healtheos.interop.x12.ack999 import (
     build_ta1,
     read_999,
     read_ta1,
+)
+from healtheos.interop.x12.claimstatus import (
+    STATUS_CATEGORIES,
+    STATUS_CODES,
+    ClaimAcknowledgment,
+    ClaimInquiry,
+    ClaimStatus,
+    ClaimStatusAnswer,
+    Inquiry276,
+    LineInquiry,
+    LineStatus,
+    Patient,
+    Receipt276,
+    ReportedClaim,
+    Response277,
+    ServiceProvider,
+    StatusLevel,
+    StatusReceiver,
+    StatusSource,
+    build_277,
+    build_277ca,
+    read_276,
+    read_277,
+    read_277ca,
+    receive_276,
 )
 from healtheos.interop.x12.core_envelope import (
     CoreEnvelopeError,
@@ -53,7 +79,13 @@ from healtheos.interop.x12.tokenizer import (
 from healtheos.interop.x12.writer import Interchange, build_interchange, serialize
 
 __all__ = [
+    "STATUS_CATEGORIES",
+    "STATUS_CODES",
     "BenefitLine",
+    "ClaimAcknowledgment",
+    "ClaimInquiry",
+    "ClaimStatus",
+    "ClaimStatusAnswer",
     "CoreEnvelopeError",
     "CoreRequest",
     "DateRange",
@@ -61,16 +93,27 @@ __all__ = [
     "Envelope",
     "Group",
     "Inquiry270",
+    "Inquiry276",
     "Interchange",
+    "LineInquiry",
+    "LineStatus",
     "Member",
     "Name",
+    "Patient",
     "Provider",
     "Receipt270",
+    "Receipt276",
     "Receiver",
     "Rejection",
+    "ReportedClaim",
     "Response271",
+    "Response277",
     "Segment",
+    "ServiceProvider",
     "Source",
+    "StatusLevel",
+    "StatusReceiver",
+    "StatusSource",
     "Subject",
     "SubjectAnswer",
     "Trace",
@@ -78,6 +121,8 @@ __all__ = [
     "X12SyntaxError",
     "acknowledge",
     "build_271",
+    "build_277",
+    "build_277ca",
     "build_999",
     "build_core_response",
     "build_interchange",
@@ -85,11 +130,15 @@ __all__ = [
     "parse_core_request",
     "read_270",
     "read_271",
+    "read_276",
+    "read_277",
+    "read_277ca",
     "read_999",
     "read_delimiters",
     "read_envelope",
     "read_ta1",
     "receive_270",
+    "receive_276",
     "serialize",
     "tokenize",
     "validate_envelope",
