@@ -1,0 +1,594 @@
+"""Reading 837 sets in one pass: the hierarchy (2000A billing provider, 2000B subscriber,
+2000C patient), the claims (2300) and their lines (2400).
+
+Structural and element faults become :class:`X12SyntaxError` for a 999; a structural one
+(a missing required segment, an HL pointing nowhere) stops the set, element faults are
+collected so one 999 names them all. Either way the set is rejected. Claims of a sound set
+are then checked for business problems (:mod:`.rules`), which stay on the claim for a 277CA.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import replace
+
+from healtheos.interop.x12.claims.codes import (
+    DIAGNOSIS_QUALIFIERS,
+    INSTITUTIONAL_VERSIONS,
+    PROFESSIONAL_VERSIONS,
+)
+from healtheos.interop.x12.claims.elements import SetReader, address, street
+from healtheos.interop.x12.claims.hierarchy import (
+    ClaimDraft,
+    LineDraft,
+    PartyDraft,
+    PatientDraft,
+    ProviderDraft,
+    SubscriberDraft,
+)
+from healtheos.interop.x12.claims.model import (
+    BillingProvider,
+    Claim,
+    ClaimBatch,
+    Contact,
+    Controls,
+    Patient,
+    Receipt837,
+    Submitter,
+    Subscriber,
+)
+from healtheos.interop.x12.claims.rules import claim_problems
+from healtheos.interop.x12.eligibility.segments import Name, read_date, read_name
+from healtheos.interop.x12.envelope import Envelope, Group, TransactionSet, read_envelope
+from healtheos.interop.x12.envelope import valid_time as _valid_time
+from healtheos.interop.x12.tokenizer import Segment, X12SyntaxError, tokenize
+
+_VERSIONS = PROFESSIONAL_VERSIONS | INSTITUTIONAL_VERSIONS
+_YN = frozenset({"Y", "N"})
+_ASSIGNMENT = frozenset({"A", "B", "C"})
+_BENEFITS = frozenset({"N", "W", "Y"})
+_RELEASE = frozenset({"I", "Y"})
+_PROFESSIONAL_FREQUENCY = frozenset({"1", "6", "7", "8"})
+_UNITS_P = frozenset({"UN", "MJ"})
+_UNITS_I = frozenset({"UN", "DA"})
+_PAYER_RESPONSIBILITY = frozenset("ABCDEFGHPST U")
+_ENTITY_TYPE = frozenset({"1", "2"})
+#: Segments of the 837 guides this reader passes over (their loops are not read).
+_PASSED = frozenset(
+    "AMT CAS CN1 CR1 CR2 CR3 CR5 CR6 CR7 CRC CTP CUR FRM HCP HSD K3 LIN LQ MEA MIA MOA NTE "
+    "OI PS1 PWK QTY SV5 SVD TOO".split()
+)
+_OTHER_PAYER = frozenset({"DTP", "REF", "N3", "N4", "PER", "PRV"})
+
+
+def receive_837(data: str | bytes, *, today: dt.date | None = None) -> Receipt837:
+    """Read every 837 set of an interchange. Never raises: faults are collected for
+    :func:`acknowledge`, business problems are put on the claims (``today`` is the day
+    service dates may not pass; the current UTC day by default)."""
+    today = today or dt.datetime.now(dt.UTC).date()
+    try:
+        segments, delimiters = tokenize(data, check_ids=False)
+        envelope, errors = read_envelope(segments, delimiters)
+    except X12SyntaxError as error:
+        return Receipt837(None, (), (error,))
+    except Exception as error:  # noqa: BLE001 - a receipt must always come back
+        return Receipt837(None, (), (X12SyntaxError(f"Unreadable input: {error}", code="1"),))
+    if any(error.interchange_code for error in errors):
+        return Receipt837(envelope, (), tuple(errors))
+    broken_groups = {e.group_position for e in errors if e.group_code}
+    broken_sets = {e.set_position for e in errors if e.set_position}
+    batches: list[ClaimBatch] = []
+    for group in envelope.groups:
+        if group.position in broken_groups:
+            continue
+        for transaction in group.sets:
+            if transaction.position in broken_sets:
+                continue
+            problem = _unsupported(group, transaction)
+            if problem is not None:
+                errors.append(problem)
+                continue
+            reader = _Reader(segments, envelope, group, transaction, today)
+            try:
+                batch = reader.read()
+            except X12SyntaxError as error:
+                errors.extend(reader.errors)
+                errors.append(error)
+                continue
+            if reader.errors:
+                errors.extend(reader.errors)
+            else:
+                batches.append(batch)
+    return Receipt837(envelope, tuple(batches), tuple(errors))
+
+
+def read_837(data: str | bytes, *, today: dt.date | None = None) -> ClaimBatch:
+    """The one 837 set of an interchange; the first fault is raised as
+    :class:`X12SyntaxError`."""
+    receipt = receive_837(data, today=today)
+    if receipt.errors:
+        raise receipt.errors[0]
+    if len(receipt.batches) != 1:
+        raise X12SyntaxError(
+            f"The interchange holds {len(receipt.batches)} 837 sets; use receive_837.",
+            segment_position=1,
+            segment_id="ISA",
+        )
+    return receipt.batches[0]
+
+
+def _unsupported(group: Group, transaction: TransactionSet) -> X12SyntaxError | None:
+    version = transaction.implementation or group.version
+    if transaction.set_id != "837":
+        message, element, code, value = f"A {transaction.set_id} is not a claim.", 1, "1", "1"
+    elif version not in _VERSIONS:
+        message, element, code, value = f"{version!r} is not an 837P or 837I guide.", 3, "I6", "7"
+    else:
+        return None
+    return X12SyntaxError(
+        message,
+        segment_position=transaction.position,
+        segment_id="ST",
+        element_position=element,
+        code=value,
+        set_code=code,
+        set_position=transaction.position,
+        group_position=group.position,
+        position_in_set=1,
+        bad_value=transaction.set_id if element == 1 else version,
+    )
+
+
+class _Reader(SetReader):
+    def __init__(
+        self,
+        segments: Sequence[Segment],
+        envelope: Envelope,
+        group: Group,
+        transaction: TransactionSet,
+        today: dt.date,
+    ) -> None:
+        super().__init__(
+            segments,
+            envelope.delimiters,
+            start=transaction.start,
+            stop=transaction.stop,
+            set_position=transaction.position,
+            group_position=group.position,
+        )
+        self.envelope, self.group, self.transaction, self.today = envelope, group, transaction, today
+        self.version = transaction.implementation or group.version
+        self.professional = self.version in PROFESSIONAL_VERSIONS
+        self.claims: list[Claim] = []
+        self.levels: dict[str, str] = {}
+        self.providers: dict[str, BillingProvider] = {}
+        self.subscribers: dict[str, Subscriber] = {}
+        self.owners: dict[str, BillingProvider] = {}
+        self.provider: ProviderDraft | None = None
+        self.subscriber: SubscriberDraft | None = None
+        self.patient: PatientDraft | None = None
+        self.claim: ClaimDraft | None = None
+        self.party: PartyDraft | None = None
+
+    # -- the set -------------------------------------------------------------------------
+
+    def read(self) -> ClaimBatch:
+        segments, start, stop = self.segments, self.start, self.stop
+        self.loop = ""
+        index = start + 1
+        if index >= stop or segments[index][0] != "BHT":
+            raise self.missing("BHT", min(index, stop), "after ST")
+        bht = segments[index]
+        self.check_count(bht, index)
+        if bht.get(1) != "0019":
+            self.element_fault(f"BHT01 {bht.get(1)[:10]!r} is not 0019.", index, "7", 1)
+        self.code(bht, index, 2, frozenset({"00", "18"}))
+        self.required(bht, index, 3)
+        if read_date(bht.get(4)) is None:
+            self.element_fault(f"BHT04 {bht.get(4)[:10]!r} is not a date.", index, "8", 4)
+        if not _valid_time(bht.get(5)):
+            self.element_fault(f"BHT05 {bht.get(5)[:10]!r} is not a time.", index, "9", 5)
+        self.code(bht, index, 6, frozenset({"CH", "RP", "31"}))
+        index = self.read_header(index + 1)
+        for index in range(index, stop):
+            segment = segments[index]
+            if len(segment) > 1:
+                self.check_count(segment, index)
+            sid = segment[0]
+            if sid == "HL":
+                self.open_level(segment, index)
+            elif sid == "CLM":
+                self.open_claim(segment, index)
+            elif self.claim is not None:
+                self.claim_segment(segment, index)
+            elif self.patient is not None:
+                self.patient_segment(segment, index)
+            elif self.subscriber is not None:
+                self.subscriber_segment(segment, index)
+            elif self.provider is not None:
+                self.provider_segment(segment, index)
+            else:
+                raise self.fault(f"{sid[:3]} is not expected before the first HL.", index, "2")
+        self.close_level(stop)
+        if not self.levels:
+            raise self.missing("HL", stop, "(the 837 has no billing provider, HL 20)")
+        return ClaimBatch(
+            submitter=self.submitter,
+            receiver=self.receiver,
+            claims=tuple(self.claims),
+            reference=bht.get(3),
+            version=self.version,
+            purpose=bht.get(2),
+            claim_type=bht.get(6),
+            controls=Controls(
+                self.envelope.control_number,
+                self.group.control_number,
+                self.transaction.control_number,
+                bht.get(4) + bht.get(5),
+                self.transaction.position,
+            ),
+        )
+
+    def read_header(self, index: int) -> int:
+        """Loops 1000A (NM1*41, PER) and 1000B (NM1*40); the index of the first HL."""
+        segments, stop = self.segments, self.stop
+        submitter: Name | None = None
+        receiver: Name | None = None
+        contacts: list[Contact] = []
+        while index < stop and segments[index][0] != "HL":
+            segment = segments[index]
+            self.check_count(segment, index)
+            sid = segment[0]
+            if sid == "NM1" and segment.get(1) == "41" and submitter is None:
+                self.loop = "1000A"
+                submitter = self.name(segment, index)
+            elif sid == "PER" and submitter is not None and receiver is None:
+                numbers = tuple(
+                    (segment.get(position), segment.get(position + 1))
+                    for position in (3, 5, 7)
+                    if segment.get(position)
+                )
+                contacts.append(Contact(segment.get(2), numbers))
+            elif sid == "NM1" and segment.get(1) == "40" and receiver is None:
+                self.loop = "1000B"
+                receiver = self.name(segment, index)
+            else:
+                raise self.fault(f"{sid[:3]} is not expected in the 837 header.", index, "2")
+            index += 1
+        if submitter is None:
+            raise self.missing("NM1", index, "for the submitter (NM1*41, loop 1000A)")
+        if not contacts:
+            raise self.missing("PER", index, "for the submitter contact (loop 1000A)")
+        if receiver is None:
+            raise self.missing("NM1", index, "for the receiver (NM1*40, loop 1000B)")
+        self.submitter = Submitter(submitter, tuple(contacts))
+        self.receiver = receiver
+        return index
+
+    def name(self, segment: Segment, index: int) -> Name:
+        self.code(segment, index, 2, _ENTITY_TYPE)
+        if segment.get(8) and not segment.get(9):
+            self.element_fault("NM109 is required when NM108 is sent.", index, "2", 9)
+        if segment.get(9) and not segment.get(8):
+            self.element_fault("NM108 is required when NM109 is sent.", index, "2", 8)
+        return read_name(segment)
+
+    def party_segment(self, segment: Segment, index: int) -> bool:
+        """N3, N4, REF and PRV of the current NM1 loop; False for any other segment."""
+        party = self.party
+        if party is None:
+            return False
+        sid = segment[0]
+        if sid == "N3":
+            party.lines = street(segment)
+        elif sid == "N4":
+            self.required(segment, index, 1)
+            party.n4 = segment
+        elif sid == "REF":
+            self.required(segment, index, 2)
+            party.references.append((segment.get(1), segment.get(2)))
+        elif sid == "PRV":
+            party.taxonomy = segment.get(3)
+        elif sid in ("PER", "DMG"):
+            if sid == "DMG":
+                party.dmg = segment
+                party.dmg_index = index
+        else:
+            return False
+        return True
+
+    # -- the hierarchy ---------------------------------------------------------------------
+
+    def open_level(self, segment: Segment, index: int) -> None:
+        self.close_level(index)
+        self.loop = ""
+        hl_id, parent, level = segment.get(1), segment.get(2), segment.get(3)
+        if not hl_id:
+            raise self.fault("HL01 is required.", index, "1", 1)
+        if hl_id in self.levels:
+            raise self.fault(f"HL01 {hl_id[:12]!r} is used twice.", index, "7", 1)
+        if segment.get(4) not in ("0", "1"):
+            raise self.fault(f"HL04 {segment.get(4)[:5]!r} is not 0 or 1.", index, "7", 4)
+        children = segment.get(4) == "1"
+        if level == "20":
+            self.loop = "2000A"
+            if parent:
+                raise self.fault("An HL 20 has no parent.", index, "7", 2)
+            self.provider = ProviderDraft(hl_id, index)
+        elif level == "22":
+            self.loop = "2000B"
+            if self.levels.get(parent) != "20":
+                raise self.fault(f"HL02 {parent[:12]!r} is not an HL 20.", index, "7", 2)
+            self.owners[hl_id] = self.providers[parent]
+            self.subscriber = SubscriberDraft(hl_id, index, children)
+        elif level == "23":
+            self.loop = "2000C"
+            if self.levels.get(parent) != "22":
+                raise self.fault(f"HL02 {parent[:12]!r} is not an HL 22.", index, "7", 2)
+            self.subscriber = None
+            self.patient = PatientDraft(hl_id, index, self.subscribers[parent])
+        else:
+            raise self.fault(f"HL03 {level[:5]!r} is not 20, 22 or 23.", index, "7", 3)
+        self.levels[hl_id] = level
+
+    def close_level(self, index: int) -> None:
+        """Freeze the level being read when the next HL (or the SE) comes."""
+        self.close_claim()
+        if self.provider is not None:
+            self.providers[self.provider.hl_id] = self.provider.freeze(self)
+            self.provider = None
+        if self.subscriber is not None:
+            frozen = self.subscriber.freeze(self)
+            self.subscribers[frozen.hl_id] = frozen
+            if not self.subscriber.claimed and not self.subscriber.children:
+                raise self.missing("CLM", index, f"under subscriber HL {frozen.hl_id}")
+            self.subscriber = None
+        if self.patient is not None:
+            self.patient.freeze(self)
+            if not self.patient.claimed:
+                raise self.missing("CLM", index, f"under patient HL {self.patient.hl_id}")
+            self.patient = None
+        self.party = None
+
+    def provider_segment(self, segment: Segment, index: int) -> None:
+        provider = self.provider
+        assert provider is not None
+        sid = segment[0]
+        if sid == "NM1":
+            entity = segment.get(1)
+            name = self.name(segment, index)
+            if entity == "85" and provider.billing is None:
+                self.loop = "2010AA"
+                provider.billing = self.party = PartyDraft(name, index)
+            elif entity == "87" and provider.pay_to is None:
+                self.loop = "2010AB"
+                provider.pay_to = self.party = PartyDraft(name, index)
+            elif entity == "PE":
+                self.loop = "2010AC"
+                self.party = PartyDraft(name, index)
+            else:
+                raise self.fault(f"NM101 {entity[:5]!r} is not expected in 2000A.", index, "7", 1)
+        elif sid == "PRV" and self.party is None:
+            provider.taxonomy = segment.get(3)
+        elif not (self.party_segment(segment, index) or sid == "CUR"):
+            raise self.fault(f"{sid[:3]} is not expected in loop {self.loop}.", index, "2")
+
+    def subscriber_segment(self, segment: Segment, index: int) -> None:
+        draft = self.subscriber
+        assert draft is not None
+        sid = segment[0]
+        if sid == "SBR" and draft.sbr is None:
+            draft.sbr = segment
+            self.code(segment, index, 1, _PAYER_RESPONSIBILITY)
+            self.code(segment, index, 2, frozenset({"18"}))
+            self.required(segment, index, 9) if self.professional else None
+        elif draft.sbr is None:
+            raise self.missing("SBR", index, f"after subscriber HL {draft.hl_id}")
+        elif sid == "NM1":
+            entity = segment.get(1)
+            name = self.name(segment, index)
+            if entity == "IL" and draft.member is None:
+                self.loop = "2010BA"
+                draft.member = self.party = PartyDraft(name, index)
+            elif entity == "PR" and draft.payer is None:
+                self.loop = "2010BB"
+                draft.payer = self.party = PartyDraft(name, index)
+            else:
+                raise self.fault(f"NM101 {entity[:5]!r} is not expected in 2000B.", index, "7", 1)
+        elif not (self.party_segment(segment, index) or sid == "PAT"):
+            raise self.fault(f"{sid[:3]} is not expected in loop {self.loop}.", index, "2")
+
+    def patient_segment(self, segment: Segment, index: int) -> None:
+        draft = self.patient
+        assert draft is not None
+        sid = segment[0]
+        if sid == "PAT" and draft.pat is None:
+            draft.pat = segment
+            self.required(segment, index, 1)
+        elif draft.pat is None:
+            raise self.missing("PAT", index, f"after patient HL {draft.hl_id}")
+        elif sid == "NM1" and segment.get(1) == "QC" and draft.member is None:
+            self.loop = "2010CA"
+            draft.member = self.party = PartyDraft(self.name(segment, index), index)
+        elif not self.party_segment(segment, index):
+            raise self.fault(f"{sid[:3]} is not expected in loop {self.loop}.", index, "2")
+
+    # -- claims and lines --------------------------------------------------------------
+
+    def open_claim(self, segment: Segment, index: int) -> None:
+        self.close_claim()
+        patient: Patient | None = None
+        if self.patient is not None:
+            patient = self.patient.freeze(self)
+            self.patient.claimed = True
+            subscriber = self.patient.subscriber
+        elif self.subscriber is not None:
+            subscriber = self.subscriber.freeze(self)
+            self.subscriber.claimed = True
+        else:
+            raise self.fault("CLM must follow a subscriber or patient HL.", index, "2")
+        self.loop = "2300"
+        self.party = None
+        owner = self.owners[subscriber.hl_id]
+        self.claim = ClaimDraft(self.read_clm(segment, index), index, owner, subscriber, patient)
+
+    def read_clm(self, clm: Segment, index: int) -> dict[str, object]:
+        number = self.required(clm, index, 1)
+        if len(number) > 38:
+            self.element_fault("CLM01 is longer than 38.", index, "5", 1)
+        total = self.decimal(clm, index, 2)
+        parts = clm.get(5).split(self.component)
+        if len(parts) != 3 or not all(parts):
+            self.element_fault("CLM05 must be code:qualifier:frequency.", index, "7", 5)
+            parts = [*parts, "", "", ""][:3]
+        elif parts[1] != ("B" if self.professional else "A"):
+            self.element_fault(f"CLM05-2 {parts[1][:5]!r} is not B or A.", index, "7", 5)
+        elif (
+            parts[2] not in _PROFESSIONAL_FREQUENCY
+            if self.professional
+            else not (len(parts[2]) == 1 and parts[2].isalnum())
+        ):
+            self.element_fault(f"CLM05-3 {parts[2][:5]!r} is not a frequency code.", index, "7", 5)
+        if self.professional:
+            self.required(clm, index, 6)
+        for element in (7, 8, 9):
+            self.required(clm, index, element)
+        return {
+            "patient_control_number": number,
+            "total_charge": total if total is not None else 0,
+            "facility_code": parts[0],
+            "facility_qualifier": parts[1],
+            "frequency": parts[2],
+            "provider_signature": self.code(clm, index, 6, _YN),
+            "assignment": self.code(clm, index, 7, _ASSIGNMENT),
+            "benefits_assigned": self.code(clm, index, 8, _BENEFITS),
+            "release_of_information": self.code(clm, index, 9, _RELEASE),
+        }
+
+    def claim_segment(self, segment: Segment, index: int) -> None:
+        claim = self.claim
+        assert claim is not None
+        sid = segment[0]
+        if sid == "LX":
+            claim.close_line(self, self.professional)
+            self.loop, self.party = "2400", None
+            number = segment.get(1)
+            if not number.isdigit():
+                self.element_fault(f"LX01 {number[:9]!r} is not a line number.", index, "7", 1)
+            claim.line = LineDraft(int(number) if number.isdigit() else 0, index)
+            return
+        if claim.line is not None:
+            self.line_segment(claim.line, segment, index)
+            return
+        if sid == "SBR":
+            claim.sub, self.loop, self.party = "2320", "2320", None
+        elif claim.sub == "2320":  # other payers (2320, 2330A..G) are passed over
+            if sid == "NM1":
+                self.loop = "2330"
+            elif not (sid in _PASSED or sid in _OTHER_PAYER):
+                raise self.fault(f"{sid[:3]} is not expected in loop {self.loop}.", index, "2")
+        elif sid == "NM1":
+            claim.sub, self.loop = "2310", "2310"
+            self.party = PartyDraft(self.name(segment, index), index)
+            claim.providers.append(self.party)
+        elif claim.sub == "2310" and self.party_segment(segment, index):
+            pass
+        elif sid == "DTP":
+            dates = self.date_range(segment, index)
+            if dates is not None:
+                claim.dates.append((segment.get(1), dates))
+        elif sid == "REF":
+            claim.reference(segment.get(1), self.required(segment, index, 2))
+        elif sid == "HI":
+            for code in self.health_codes(segment, index):
+                (claim.diagnoses if code.qualifier in DIAGNOSIS_QUALIFIERS else claim.other_codes).append(
+                    code
+                )
+            claim.has_hi = True
+        elif sid == "CL1" and not self.professional:
+            claim.fields["admission_type"] = segment.get(1)
+            claim.fields["admission_source"] = segment.get(2)
+            claim.fields["patient_status"] = segment.get(3)
+        elif sid not in _PASSED:
+            raise self.fault(f"{sid[:3]} is not expected in loop 2300.", index, "2")
+
+    def line_segment(self, line: LineDraft, segment: Segment, index: int) -> None:
+        sid = segment[0]
+        if line.service is None:
+            if sid != ("SV1" if self.professional else "SV2"):
+                raise self.missing("SV1" if self.professional else "SV2", index, "after LX")
+            line.service = self.read_sv1(segment, index) if self.professional else self.read_sv2(
+                segment, index
+            )
+            line.service_index = index
+        elif sid == "NM1":
+            line.sub, self.loop = "2420", "2420"
+            self.party = PartyDraft(self.name(segment, index), index)
+            if segment.get(1) == "82" and line.rendering is None:
+                line.rendering = self.party
+        elif sid in ("LIN", "SVD", "LQ"):
+            line.sub = self.loop = {"LIN": "2410", "SVD": "2430", "LQ": "2440"}[sid]
+            self.party = None
+        elif line.sub == "2420" and self.party_segment(segment, index):
+            pass
+        elif line.sub in ("2410", "2430", "2440"):
+            if not (sid in _PASSED or sid in _OTHER_PAYER):
+                raise self.fault(f"{sid[:3]} is not expected in loop {self.loop}.", index, "2")
+        elif sid == "DTP":
+            dates = self.date_range(segment, index)
+            if segment.get(1) == "472" and dates is not None and line.dates is None:
+                line.dates, line.date_index = dates, index
+        elif sid == "REF":
+            value = self.required(segment, index, 2)
+            if segment.get(1) == "6R" and not line.control_number:
+                line.control_number = value
+        elif sid not in _PASSED:
+            raise self.fault(f"{sid[:3]} is not expected in loop 2400.", index, "2")
+
+    def read_sv1(self, sv1: Segment, index: int) -> dict[str, object]:
+        procedure = self.procedure(sv1, index, 1)
+        if procedure is None and not sv1.get(1):
+            self.element_fault("SV101 (the procedure) is required.", index, "1", 1)
+        charge = self.decimal(sv1, index, 2)
+        unit = self.code(sv1, index, 3, _UNITS_P)
+        self.required(sv1, index, 3)
+        units = self.decimal(sv1, index, 4)
+        pointers = self.pointers(sv1, index, 7)
+        if not sv1.get(7):
+            self.element_fault("SV107 (diagnosis pointers) is required.", index, "1", 7)
+        return {
+            "procedure": procedure,
+            "charge": charge,
+            "unit_qualifier": unit,
+            "units": units,
+            "place_of_service": sv1.get(5),
+            "diagnosis_pointers": pointers,
+        }
+
+    def read_sv2(self, sv2: Segment, index: int) -> dict[str, object]:
+        revenue = self.required(sv2, index, 1)
+        return {
+            "revenue_code": revenue,
+            "procedure": self.procedure(sv2, index, 2),
+            "charge": self.decimal(sv2, index, 3),
+            "unit_qualifier": self.code(sv2, index, 4, _UNITS_I),
+            "units": self.decimal(sv2, index, 5),
+        }
+
+    def close_claim(self) -> None:
+        claim = self.claim
+        if claim is None:
+            return
+        self.claim = None
+        claim.close_line(self, self.professional)
+        self.loop = "2300"
+        if not claim.has_hi:
+            raise self.missing("HI", claim.index, "in claim (loop 2300)")
+        if not claim.lines:
+            raise self.missing("LX", claim.index, "in claim (loop 2400)")
+        frozen = claim.freeze()
+        problems = claim_problems(frozen, today=self.today, professional=self.professional)
+        self.claims.append(replace(frozen, problems=problems) if problems else frozen)
+
+
