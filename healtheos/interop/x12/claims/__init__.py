@@ -52,6 +52,7 @@ from healtheos.interop.x12.claims.model import (
     Subscriber,
 )
 from healtheos.interop.x12.claims.reader import read_837, receive_837
+from healtheos.interop.x12.claims.writer import build_837p
 
 __all__ = [
     "CLAIM_STATUS_CODES",
@@ -74,6 +75,7 @@ __all__ = [
     "ServiceLine",
     "Submitter",
     "Subscriber",
+    "build_837p",
     "dotted_diagnosis",
     "icd10_cm_shaped",
     "procedure_shaped",

@@ -115,7 +115,10 @@ class SetReader:
         value = segment.get(element)
         if value and value not in allowed:
             self.element_fault(
-                f"{segment[0]}{element:02d} {value[:20]!r} is not a valid code.", index, "7", element
+                f"{segment[0]}{element:02d} {value[:20]!r} is not a valid code.",
+                index,
+                "7",
+                element,
             )
         return value
 
@@ -173,7 +176,10 @@ class SetReader:
             )
         if len(parts) < 2 or not parts[1]:
             self.element_fault(
-                f"{segment[0]}{element:02d}-2 (the procedure code) is required.", index, "1", element
+                f"{segment[0]}{element:02d}-2 (the procedure code) is required.",
+                index,
+                "1",
+                element,
             )
             return None
         if len(parts) > 8:

@@ -51,7 +51,10 @@ def claim_problems(claim: Claim, *, today: dt.date, professional: bool) -> tuple
     if not claim.subscriber.member_id:
         add(
             ClaimProblem(
-                SUBSCRIBER_NOT_FOUND, "The subscriber has no member ID.", claim.subscriber.position, 9
+                SUBSCRIBER_NOT_FOUND,
+                "The subscriber has no member ID.",
+                claim.subscriber.position,
+                9,
             )
         )
     if claim.total_charge != claim.line_total:
@@ -89,9 +92,10 @@ def claim_problems(claim: Claim, *, today: dt.date, professional: bool) -> tuple
         if code.qualifier in ICD10_DIAGNOSIS_QUALIFIERS:
             good, kind = icd10_cm_shaped(code.code), "ICD-10-CM"
         else:
-            good, kind = code.qualifier not in ICD9_DIAGNOSIS_QUALIFIERS or icd9_cm_shaped(
-                code.code
-            ), "ICD-9-CM"
+            good, kind = (
+                code.qualifier not in ICD9_DIAGNOSIS_QUALIFIERS or icd9_cm_shaped(code.code),
+                "ICD-9-CM",
+            )
         if not good:
             add(
                 ClaimProblem(
@@ -107,16 +111,19 @@ def claim_problems(claim: Claim, *, today: dt.date, professional: bool) -> tuple
     diagnoses = len(claim.diagnoses)
     for line in claim.lines:
         procedure = line.procedure
-        if procedure is not None and procedure.qualifier == "HC":
-            if not procedure_shaped(procedure.code):
-                add(
-                    ClaimProblem(
-                        PROCEDURE_CODE,
-                        f"Line {line.number}: {procedure.code[:20]!r} is not a CPT/HCPCS code.",
-                        line.position,
-                        1 if professional else 2,
-                    )
+        if (
+            procedure is not None
+            and procedure.qualifier == "HC"
+            and not procedure_shaped(procedure.code)
+        ):
+            add(
+                ClaimProblem(
+                    PROCEDURE_CODE,
+                    f"Line {line.number}: {procedure.code[:20]!r} is not a CPT/HCPCS code.",
+                    line.position,
+                    1 if professional else 2,
                 )
+            )
         if any(pointer > diagnoses for pointer in line.diagnosis_pointers):
             add(
                 ClaimProblem(
