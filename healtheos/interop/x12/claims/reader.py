@@ -315,6 +315,8 @@ class _Reader(LoopReader):
                 raise self.fault(f"NM101 {entity[:5]!r} is not expected in 2000A.", index, "7", 1)
         elif sid == "PRV" and self.party is None:
             provider.taxonomy = segment.get(3)
+        elif provider.billing is None and sid != "CUR":
+            raise self.missing("NM1", index, "for the billing provider (NM1*85)")
         elif not (self.party_segment(segment, index) or sid == "CUR"):
             raise self.fault(f"{sid[:3]} is not expected in loop {self.loop}.", index, "2")
 
