@@ -94,7 +94,7 @@ def test_two_sets_in_one_interchange_are_two_batches() -> None:
     text = build()
     body = text[text.index("ST*") : text.index("GE*")]
     second = body.replace("ST*837*0001", "ST*837*0002").replace("SE*", "SE*", 1)
-    second = second.replace(f"*0001~", "*0002~")
+    second = second.replace("*0001~", "*0002~")
     doubled = text.replace("GE*1*", second + "GE*2*")
     receipt = receive_837(doubled, today=TODAY)
     assert receipt.errors == ()

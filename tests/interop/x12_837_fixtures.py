@@ -37,9 +37,7 @@ PROVIDER = BillingProvider(
     address=Address(("400 CONGRESS AVE", "SUITE 12"), "AUSTIN", "TX", "787010001"),
     tin="741234567",
     taxonomy="207Q00000X",
-    pay_to=Party(
-        Name("87", "2"), Address(("PO BOX 1200",), "AUSTIN", "TX", "787110000")
-    ),
+    pay_to=Party(Name("87", "2"), Address(("PO BOX 1200",), "AUSTIN", "TX", "787110000")),
 )
 SUBSCRIBER = Subscriber(
     payer_responsibility="P",
@@ -86,13 +84,24 @@ CLAIM = Claim(
     patient=PATIENT,
     diagnoses=(HealthCode("ABK", "J069"), HealthCode("ABF", "R051"), HealthCode("ABF", "E119")),
     lines=(
-        line(1, "99214", "140.00", procedure=Procedure("HC", "99214", ("25",)),
-             diagnosis_pointers=(1, 2)),
-        line(2, "87880", "40.00", units=Decimal("2"), diagnosis_pointers=(1,),
-             rendering=Party(
-                 Name("82", "1", "ROWAN", "ELI", id_qualifier="XX", identifier=RENDERING_NPI),
-                 taxonomy="207Q00000X",
-             )),
+        line(
+            1,
+            "99214",
+            "140.00",
+            procedure=Procedure("HC", "99214", ("25",)),
+            diagnosis_pointers=(1, 2),
+        ),
+        line(
+            2,
+            "87880",
+            "40.00",
+            units=Decimal("2"),
+            diagnosis_pointers=(1,),
+            rendering=Party(
+                Name("82", "1", "ROWAN", "ELI", id_qualifier="XX", identifier=RENDERING_NPI),
+                taxonomy="207Q00000X",
+            ),
+        ),
         line(3, "3074F", "35.50", diagnosis_pointers=(3,)),
     ),
     dates=(("431", DateRange(dt.date(2026, 10, 30), dt.date(2026, 10, 30))),),
@@ -114,7 +123,10 @@ SELF_CLAIM = replace(
     CLAIM,
     patient_control_number="PCN-0002",
     subscriber=replace(
-        SUBSCRIBER, relationship="18", birth_date=dt.date(1980, 5, 17), gender="F",
+        SUBSCRIBER,
+        relationship="18",
+        birth_date=dt.date(1980, 5, 17),
+        gender="F",
         name=replace(SUBSCRIBER.name, identifier="SUN000000002"),
     ),
     patient=None,
