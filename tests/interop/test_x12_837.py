@@ -61,18 +61,23 @@ def test_the_read_claim_carries_hierarchy_codes_and_lines() -> None:
     assert claim.billing_provider.tin == "741234567"
     assert claim.billing_provider.pay_to is not None
     assert claim.subscriber.member_id == "SUN000000001"
-    assert claim.patient is not None and claim.patient.relationship == "19"
+    assert claim.patient is not None
+    assert claim.patient.relationship == "19"
     assert claim.principal_diagnosis is not None
     assert [code.dotted for code in claim.diagnoses] == ["J06.9", "R05.1", "E11.9"]
-    assert claim.referring is not None and claim.referring.npi == "1679576722"
-    assert claim.rendering is not None and claim.facility is not None
-    assert claim.lines[0].procedure is not None and claim.lines[0].procedure.modifiers == ("25",)
+    assert claim.referring is not None
+    assert claim.referring.npi == "1679576722"
+    assert claim.rendering is not None
+    assert claim.facility is not None
+    assert claim.lines[0].procedure is not None
+    assert claim.lines[0].procedure.modifiers == ("25",)
     assert claim.lines[1].units == Decimal(2)
     assert claim.lines[1].rendering is not None
     assert claim.lines[2].control_number == "LINE3"
     assert claim.total_charge == claim.line_total == Decimal("215.50")
     assert claim.accepted
-    assert claim.position > 0 and claim.lines[0].position > claim.position
+    assert claim.position > 0
+    assert claim.lines[0].position > claim.position
 
 
 def test_a_synthetic_batch_round_trips_and_has_no_problems() -> None:
@@ -98,7 +103,8 @@ def test_two_sets_in_one_interchange_are_two_batches() -> None:
     doubled = text.replace("GE*1*", second + "GE*2*")
     receipt = receive_837(doubled, today=TODAY)
     assert receipt.errors == ()
-    assert len(receipt.batches) == 2 and len(receipt.claims) == 4
+    assert len(receipt.batches) == 2
+    assert len(receipt.claims) == 4
 
 
 # -- syntax faults: the 999 -------------------------------------------------------------
@@ -149,7 +155,8 @@ def test_a_structural_fault_is_rejected_in_the_999_naming_segment_and_element(
     assert answer.status == "R"
     assert expected in notes
     error = receipt.errors[0]
-    assert error.segment_position > 0 and error.position_in_set > 0
+    assert error.segment_position > 0
+    assert error.position_in_set > 0
 
 
 def test_a_set_missing_its_claims_names_the_missing_clm() -> None:
@@ -161,7 +168,7 @@ def test_a_set_missing_its_claims_names_the_missing_clm() -> None:
 
 
 def test_faults_carry_the_loop_for_ik303() -> None:
-    receipt, group = ack(replace_segment(build(), "DTP*472", "DTP*472*D8*2026"))
+    _receipt, group = ack(replace_segment(build(), "DTP*472", "DTP*472*D8*2026"))
     answer, _ = _notes(group)
     assert answer.segments[0].loop_id == "2400"
 
@@ -259,7 +266,8 @@ def test_codes_have_the_shapes_the_guides_expect() -> None:
         False,
         False,
     ]
-    assert npi_is_valid("1234567893") and not npi_is_valid("1234567890")
+    assert npi_is_valid("1234567893")
+    assert not npi_is_valid("1234567890")
 
 
 # -- public samples -------------------------------------------------------------------------
