@@ -18,7 +18,7 @@ from healtheos.interop.x12.claims.hierarchy import (
 )
 from healtheos.interop.x12.claims.model import BillingProvider, Claim
 from healtheos.interop.x12.claims.rules import claim_problems
-from healtheos.interop.x12.eligibility.segments import Name, read_name
+from healtheos.interop.x12.eligibility.segments import Name
 from healtheos.interop.x12.tokenizer import Delimiters, Segment
 
 _YN = frozenset({"Y", "N"})
@@ -64,6 +64,7 @@ _PASSED = frozenset(
         "TOO",
     ]
 )
+_BLANK = ("",) * 10
 _OTHER_PAYER = frozenset({"DTP", "REF", "N3", "N4", "PER", "PRV"})
 
 
@@ -100,12 +101,24 @@ class LoopReader(SetReader):
         self.party: PartyDraft | None = None
 
     def name(self, segment: Segment, index: int) -> Name:
-        self.code(segment, index, 2, ENTITY_TYPES)
-        if segment.get(8) and not segment.get(9):
+        fields = segment if len(segment) >= 10 else (*segment, *_BLANK[len(segment) :])
+        entity_type, qualifier, identifier = fields[2], fields[8], fields[9]
+        if entity_type and entity_type not in ENTITY_TYPES:
+            self.code(segment, index, 2, ENTITY_TYPES)
+        if qualifier and not identifier:
             self.element_fault("NM109 is required when NM108 is sent.", index, "2", 9)
-        if segment.get(9) and not segment.get(8):
+        if identifier and not qualifier:
             self.element_fault("NM108 is required when NM109 is sent.", index, "2", 8)
-        return read_name(segment)
+        return Name(
+            fields[1],
+            entity_type,
+            fields[3],
+            fields[4],
+            fields[5],
+            fields[7],
+            qualifier,
+            identifier,
+        )
 
     def party_segment(self, segment: Segment, index: int) -> bool:
         """N3, N4, REF and PRV of the current NM1 loop; False for any other segment."""

@@ -10,12 +10,14 @@ are then checked for business problems (:mod:`.rules`), which stay on the claim 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Sequence
 
 from healtheos.interop.x12.claims.codes import (
     INSTITUTIONAL_VERSIONS,
     PROFESSIONAL_VERSIONS,
 )
+from healtheos.interop.x12.claims.elements import MAX_ELEMENTS
 from healtheos.interop.x12.claims.hierarchy import (
     ClaimDraft,
     PartyDraft,
@@ -47,6 +49,18 @@ def receive_837(data: str | bytes, *, today: dt.date | None = None) -> Receipt83
     :func:`acknowledge`, business problems are put on the claims (``today`` is the day
     service dates may not pass; the current UTC day by default)."""
     today = today or dt.datetime.now(dt.UTC).date()
+    # A large file makes millions of small objects that live until the receipt does; the
+    # cyclic collector would rescan them again and again (none form cycles), so it rests.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _receive(data, today)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _receive(data: str | bytes, today: dt.date) -> Receipt837:
     try:
         segments, delimiters = tokenize(data, check_ids=False)
         envelope, errors = read_envelope(segments, delimiters)
@@ -169,11 +183,13 @@ class _Reader(LoopReader):
             self.element_fault(f"BHT05 {bht.get(5)[:10]!r} is not a time.", index, "9", 5)
         self.code(bht, index, 6, frozenset({"CH", "RP", "31"}))
         first = self.read_header(index + 1)
+        limits = MAX_ELEMENTS
         for index in range(first, stop):
             segment = segments[index]
-            if len(segment) > 1:
-                self.check_count(segment, index)
             sid = segment[0]
+            limit = limits.get(sid)
+            if limit is not None and len(segment) > limit + 1:
+                self.check_count(segment, index)
             if sid == "HL":
                 self.open_level(segment, index)
             elif sid == "CLM":

@@ -5,6 +5,7 @@ list, external code source 508; see :data:`CLAIM_STATUS_CODES`)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from healtheos.interop.x12.claims.codes import (
     ICD9_DIAGNOSIS_QUALIFIERS,
@@ -14,7 +15,7 @@ from healtheos.interop.x12.claims.codes import (
     procedure_shaped,
 )
 from healtheos.interop.x12.claims.model import Claim, ClaimProblem, Party
-from healtheos.interop.x12.eligibility.codes import npi_is_valid
+from healtheos.interop.x12.eligibility.codes import npi_is_valid as _npi_is_valid
 from healtheos.interop.x12.eligibility.segments import Name
 
 MISSING_OR_INVALID = "21"
@@ -24,6 +25,9 @@ DATES_OF_SERVICE = "187"
 DIAGNOSIS_CODE = "255"
 PROCEDURE_CODE = "454"
 ENTITY_NPI = "562"
+
+#: A batch names the same few providers on every claim; check each NPI once.
+npi_is_valid = functools.lru_cache(maxsize=4096)(_npi_is_valid)
 
 
 def _npi(name: Name, position: int, problems: list[ClaimProblem]) -> None:
