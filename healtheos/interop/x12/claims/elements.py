@@ -105,14 +105,14 @@ class SetReader:
             )
 
     def required(self, segment: Segment, index: int, element: int) -> str:
-        value = segment.get(element)
+        value = segment[element] if element < len(segment) else ""
         if not value:
             self.element_fault(f"{segment[0]}{element:02d} is required.", index, "1", element)
         return value
 
     def code(self, segment: Segment, index: int, element: int, allowed: frozenset[str]) -> str:
         """An element that must be one of ``allowed`` when present."""
-        value = segment.get(element)
+        value = segment[element] if element < len(segment) else ""
         if value and value not in allowed:
             self.element_fault(
                 f"{segment[0]}{element:02d} {value[:20]!r} is not a valid code.",
@@ -125,7 +125,7 @@ class SetReader:
     def decimal(
         self, segment: Segment, index: int, element: int, *, required: bool = True
     ) -> Decimal | None:
-        value = segment.get(element)
+        value = segment[element] if element < len(segment) else ""
         if not value:
             if required:
                 self.element_fault(f"{segment[0]}{element:02d} is required.", index, "1", element)
@@ -139,7 +139,9 @@ class SetReader:
 
     def date_range(self, segment: Segment, index: int, qualifier: int = 2) -> DateRange | None:
         """DTP02/DTP03 (or DMG01/DMG02): D8, RD8, or DT whose day is kept."""
-        kind, value = segment.get(qualifier), segment.get(qualifier + 1)
+        size = len(segment)
+        kind = segment[qualifier] if qualifier < size else ""
+        value = segment[qualifier + 1] if qualifier + 1 < size else ""
         if kind == "DT":
             day = read_date(value[:8]) if len(value) == 12 and value.isdigit() else None
             dates = DateRange(day, day) if day else None
@@ -163,7 +165,7 @@ class SetReader:
         return dates
 
     def procedure(self, segment: Segment, index: int, element: int) -> Procedure | None:
-        value = segment.get(element)
+        value = segment[element] if element < len(segment) else ""
         if not value:
             return None
         parts = value.split(self.component)
@@ -190,7 +192,7 @@ class SetReader:
         return Procedure(parts[0], parts[1], modifiers)
 
     def pointers(self, segment: Segment, index: int, element: int) -> tuple[int, ...]:
-        value = segment.get(element)
+        value = segment[element] if element < len(segment) else ""
         if not value:
             return ()
         parts = value.split(self.component)

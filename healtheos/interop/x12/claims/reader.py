@@ -195,7 +195,11 @@ class _Reader(LoopReader):
             elif sid == "CLM":
                 self.open_claim(segment, index)
             elif self.claim is not None:
-                self.claim_segment(segment, index)
+                line = self.claim.line
+                if line is not None and sid != "LX":
+                    self.line_segment(line, segment, index)
+                else:
+                    self.claim_segment(segment, index)
             elif self.patient is not None:
                 self.patient_segment(segment, index)
             elif self.subscriber is not None:
