@@ -364,3 +364,21 @@ def test_an_institutional_sample_gives_statement_dates_cl1_and_revenue_codes() -
     assert first.provider("71") is not None
     assert first.facility_qualifier == "A"
     assert {claim.subscriber.member_id for claim in batch.claims} == {"030005074", "123405074"}
+
+
+@pytest.mark.skipif(not SAMPLE_FILES, reason="public X12 samples are not present")
+def test_an_institutional_claim_with_a_professional_clm05_is_rejected_at_clm05() -> None:
+    path = SAMPLES / "837_005010X223A3" / "two-claims-single-provider.837i"
+    text = path.read_text().replace("13:A:1", "13:B:1", 1)
+    receipt, group = ack(text)
+    assert receipt.batches == ()
+    _, notes = _notes(group)
+    assert ("CLM", "8", [("5", "7")]) in notes
+
+
+def test_the_submitter_contact_and_receiver_are_read() -> None:
+    batch = read_837(build(), today=TODAY)
+    [contact] = batch.submitter.contacts
+    assert contact.numbers == (("TE", "5125550100"), ("EX", "12"))
+    assert batch.receiver.identifier == "SUNTX"
+    assert batch.submitter.name.entity == "41"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
+from decimal import Decimal
 
 from healtheos.interop.x12.claims.codes import DIAGNOSIS_QUALIFIERS
 from healtheos.interop.x12.claims.elements import SetReader, street
@@ -169,7 +170,7 @@ class LoopReader(SetReader):
             self.required(clm, index, element)
         return {
             "patient_control_number": number,
-            "total_charge": total if total is not None else 0,
+            "total_charge": total if total is not None else Decimal(0),
             "facility_code": parts[0],
             "facility_qualifier": parts[1],
             "frequency": parts[2],

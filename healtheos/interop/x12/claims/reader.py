@@ -348,7 +348,8 @@ class _Reader(LoopReader):
             draft.sbr = segment
             self.code(segment, index, 1, PAYER_RESPONSIBILITY)
             self.code(segment, index, 2, frozenset({"18"}))
-            self.required(segment, index, 9) if self.professional else None
+            if self.professional:
+                self.required(segment, index, 9)
         elif draft.sbr is None:
             raise self.missing("SBR", index, f"after subscriber HL {draft.hl_id}")
         elif sid == "NM1":
