@@ -1,6 +1,9 @@
 """X12 005010: tokenizer, writer, envelope check, eligibility (270/271), claim status
-(276/277) and claim acknowledgment (277CA), 999 and TA1 acknowledgments, and the CAQH CORE
-HTTP envelope that carries them."""
+(276/277) and claim acknowledgment (277CA), claims (837P and 837I), 999 and TA1
+acknowledgments, and the CAQH CORE HTTP envelope that carries them.
+
+Names that two transactions share (a claim status ``Patient`` and an 837 ``Patient``) are
+imported from their own subpackage."""
 
 from __future__ import annotations
 
@@ -10,6 +13,24 @@ from healtheos.interop.x12.ack999 import (
     build_ta1,
     read_999,
     read_ta1,
+)
+from healtheos.interop.x12.claims import (
+    Address,
+    BillingProvider,
+    Claim,
+    ClaimBatch,
+    ClaimProblem,
+    Contact,
+    HealthCode,
+    Party,
+    Procedure,
+    Receipt837,
+    ServiceLine,
+    Submitter,
+    Subscriber,
+    build_837p,
+    read_837,
+    receive_837,
 )
 from healtheos.interop.x12.claimstatus import (
     STATUS_CATEGORIES,
@@ -21,7 +42,6 @@ from healtheos.interop.x12.claimstatus import (
     Inquiry276,
     LineInquiry,
     LineStatus,
-    Patient,
     Receipt276,
     ReportedClaim,
     Response277,
@@ -81,17 +101,24 @@ from healtheos.interop.x12.writer import Interchange, build_interchange, seriali
 __all__ = [
     "STATUS_CATEGORIES",
     "STATUS_CODES",
+    "Address",
     "BenefitLine",
+    "BillingProvider",
+    "Claim",
     "ClaimAcknowledgment",
+    "ClaimBatch",
     "ClaimInquiry",
+    "ClaimProblem",
     "ClaimStatus",
     "ClaimStatusAnswer",
+    "Contact",
     "CoreEnvelopeError",
     "CoreRequest",
     "DateRange",
     "Delimiters",
     "Envelope",
     "Group",
+    "HealthCode",
     "Inquiry270",
     "Inquiry276",
     "Interchange",
@@ -99,16 +126,19 @@ __all__ = [
     "LineStatus",
     "Member",
     "Name",
-    "Patient",
+    "Party",
+    "Procedure",
     "Provider",
     "Receipt270",
     "Receipt276",
+    "Receipt837",
     "Receiver",
     "Rejection",
     "ReportedClaim",
     "Response271",
     "Response277",
     "Segment",
+    "ServiceLine",
     "ServiceProvider",
     "Source",
     "StatusLevel",
@@ -116,6 +146,8 @@ __all__ = [
     "StatusSource",
     "Subject",
     "SubjectAnswer",
+    "Submitter",
+    "Subscriber",
     "Trace",
     "TransactionSet",
     "X12SyntaxError",
@@ -123,6 +155,7 @@ __all__ = [
     "build_271",
     "build_277",
     "build_277ca",
+    "build_837p",
     "build_999",
     "build_core_response",
     "build_interchange",
@@ -133,12 +166,14 @@ __all__ = [
     "read_276",
     "read_277",
     "read_277ca",
+    "read_837",
     "read_999",
     "read_delimiters",
     "read_envelope",
     "read_ta1",
     "receive_270",
     "receive_276",
+    "receive_837",
     "serialize",
     "tokenize",
     "validate_envelope",
