@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from healtheos.accounts import member_views, recovery_views, sessions, support_views
 from healtheos.apiclients import views as apiclient_views
+from healtheos.claims import submission_views
 from healtheos.core import views as core_views
 from healtheos.edi import views as edi_views
 from healtheos.eligibility import api as eligibility_api
@@ -93,6 +94,17 @@ urlpatterns = [
     path("fhir/r4/", include("healtheos.fhirapi.urls")),
     path("api/v1/whoami", apiclient_views.whoami, name="api_whoami"),
     path("api/v1/eligibility", eligibility_api.eligibility, name="api_eligibility"),
+    path("api/v1/claims/submissions", submission_views.api_submit, name="api_claim_submit"),
+    path(
+        "api/v1/claims/submissions/<int:submission_id>",
+        submission_views.api_submission,
+        name="api_claim_submission",
+    ),
+    path(
+        "api/v1/claims/submissions/<int:submission_id>/<str:which>",
+        submission_views.api_submission_ack,
+        name="api_claim_submission_ack",
+    ),
     path("invitations/<str:token>/", offices_views.accept_invitation, name="invitation"),
     path("", include("healtheos.portal.urls")),
 ]

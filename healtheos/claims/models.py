@@ -95,6 +95,9 @@ class Claim(models.Model):
     paid_at = models.DateTimeField(null=True, blank=True)
     #: Where the claim came from (portal form, 837 file, API) and its submission file, if any.
     source = models.CharField(max_length=16, default="edi")
+    submission = models.ForeignKey(
+        "Submission", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = ClaimQuerySet.as_manager()
 
@@ -187,3 +190,87 @@ class ClaimStatusEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claim} {self.status} at {self.at:%Y-%m-%d}"
+
+
+class SubmissionChannel(models.TextChoices):
+    PORTAL = "portal", "Portal upload"
+    FORM = "form", "Portal claim form"
+    API = "api", "API"
+    FILE = "file", "File drop (healtheos ingest)"
+
+
+class SubmissionStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    PROCESSING = "processing", "Processing"
+    DONE = "done", "Acknowledged"
+    FAILED = "failed", "Failed"
+
+
+class SubmissionQuerySet(OfficeScopedQuerySet["Submission"]):
+    def office_q(self, office: Office) -> models.Q:
+        return models.Q(office=office)
+
+
+class Submission(models.Model):
+    """An 837 file (or a claim from the portal's form, written as one) as received. The
+    bytes are stored before anything is acknowledged; the same file from the same office
+    is one submission, however often it is sent."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    api_client = models.ForeignKey(
+        "apiclients.ApiClient", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    channel = models.CharField(max_length=8, choices=SubmissionChannel.choices)
+    file_name = models.CharField(max_length=200)
+    digest = models.CharField(max_length=64)
+    raw = models.TextField()
+    received_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=12, choices=SubmissionStatus.choices, default=SubmissionStatus.RECEIVED
+    )
+    claims_total = models.PositiveIntegerField(default=0)
+    claims_accepted = models.PositiveIntegerField(default=0)
+    claims_rejected = models.PositiveIntegerField(default=0)
+    #: The 999 (or TA1) and the 277CA this submission was answered with.
+    ack_kind = models.CharField(max_length=3, blank=True)
+    ack = models.TextField(blank=True)
+    ack_277ca = models.TextField(blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "digest"], name="submission_digest_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Submission {self.pk} ({self.file_name})"
+
+
+class SubmittedClaim(models.Model):
+    """One claim of a submission and what became of it: accepted into adjudication (with
+    the payer claim number) or rejected with the reason the 277CA gave."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="claims")
+    sequence = models.PositiveIntegerField()
+    patient_control_number = models.CharField(max_length=38)
+    total_charge = models.DecimalField(max_digits=11, decimal_places=2)
+    accepted = models.BooleanField()
+    status_category = models.CharField(max_length=3)
+    status_code = models.CharField(max_length=5)
+    reason = models.CharField(max_length=300, blank=True)
+    claim = models.ForeignKey(
+        Claim, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["submission", "sequence"]
+
+    def __str__(self) -> str:
+        return f"Claim {self.sequence} of submission {self.submission_id}"

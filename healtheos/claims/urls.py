@@ -2,11 +2,19 @@ from __future__ import annotations
 
 from django.urls import path
 
-from healtheos.claims import views
+from healtheos.claims import form_views, submission_views, views
 
 app_name = "claims"
 
 urlpatterns = [
     path("", views.search, name="search"),
+    path("submit/", submission_views.upload, name="submit"),
+    path("new/", form_views.new_claim, name="new"),
+    path("submissions/<int:submission_id>/", submission_views.submission_detail, name="submission"),
+    path(
+        "submissions/<int:submission_id>/<str:which>/",
+        submission_views.submission_ack,
+        name="submission_ack",
+    ),
     path("<str:claim_number>/", views.detail, name="detail"),
 ]
