@@ -10,7 +10,14 @@ from decimal import Decimal
 
 from healtheos.interop.x12.eligibility.codes import VERSION
 from healtheos.interop.x12.eligibility.inquiry import Inquiry270, Subject
-from healtheos.interop.x12.eligibility.segments import DateRange, Name, Rejection
+from healtheos.interop.x12.eligibility.segments import (
+    Cleaner,
+    DateRange,
+    Name,
+    Rejection,
+    decimal_text,
+    name_segment,
+)
 from healtheos.interop.x12.tokenizer import Delimiters
 from healtheos.interop.x12.writer import Interchange, build_interchange
 
@@ -105,21 +112,21 @@ def build_271(
     delimiters = delimiters or inquiry.delimiters
     receiver_rejections = receiver_rejections or {}
     source_rejections = source_rejections or {}
-    clean = _Cleaner(delimiters)
+    clean = Cleaner(delimiters)
     body: list[list[str]] = [
         ["BHT", "0022", "11", clean(inquiry.reference), at.strftime("%Y%m%d"), at.strftime("%H%M")]
     ]
     for source in inquiry.sources:
         rejected = tuple(source_rejections.get(source.hl_id, ()))
         body.append(["HL", source.hl_id, "", "20", "0" if rejected else "1"])
-        body.append(_nm1(source.name, clean))
+        body.append(name_segment(source.name, clean))
         body.extend(_aaa(r) for r in rejected)
         if rejected:
             continue
         for receiver in source.receivers:
             refused = tuple(receiver.problems) + tuple(receiver_rejections.get(receiver.hl_id, ()))
             body.append(["HL", receiver.hl_id, source.hl_id, "21", "0" if refused else "1"])
-            body.append(_nm1(receiver.name, clean))
+            body.append(name_segment(receiver.name, clean))
             body.extend(_aaa(r) for r in _unique(refused))
             if refused:
                 continue
@@ -143,19 +150,6 @@ def build_271(
     return build_interchange(interchange, [("271", body)], at=at, delimiters=delimiters)
 
 
-class _Cleaner:
-    """Replaces delimiter characters in free text with spaces, so a name or message can
-    never split a segment."""
-
-    def __init__(self, delimiters: Delimiters) -> None:
-        chars = delimiters.element + delimiters.component + delimiters.segment
-        chars += delimiters.repetition + "\r\n"
-        self.table = str.maketrans(dict.fromkeys(chars, " "))
-
-    def __call__(self, text: str) -> str:
-        return text.translate(self.table).strip()
-
-
 def _unique(rejections: Sequence[Rejection]) -> list[Rejection]:
     seen: set[str] = set()
     out = []
@@ -170,21 +164,6 @@ def _aaa(rejection: Rejection) -> list[str]:
     return ["AAA", "Y" if rejection.valid_request else "N", "", rejection.code, rejection.follow_up]
 
 
-def _nm1(name: Name, clean: _Cleaner) -> list[str]:
-    return [
-        "NM1",
-        name.entity,
-        name.entity_type,
-        clean(name.last),
-        clean(name.first),
-        clean(name.middle),
-        "",
-        clean(name.suffix),
-        name.id_qualifier if name.identifier else "",
-        clean(name.identifier),
-    ]
-
-
 def _d8(qualifier: str, day: dt.date) -> list[str]:
     return ["DTP", qualifier, "D8", day.strftime("%Y%m%d")]
 
@@ -195,20 +174,8 @@ def _dates(qualifier: str, dates: DateRange) -> list[str]:
     return ["DTP", qualifier, "RD8", f"{dates.start:%Y%m%d}-{dates.end:%Y%m%d}"]
 
 
-def _decimal(value: Decimal | None) -> str:
-    """X12's R type: no exponent, no needless zeros ("10", "12.5", ".2")."""
-    if value is None:
-        return ""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    if text.startswith(("0.", "-0.")):
-        text = text.replace("0.", ".", 1)
-    return text or "0"
-
-
 def _subject(
-    subject: Subject, answer: SubjectAnswer, delimiters: Delimiters, clean: _Cleaner
+    subject: Subject, answer: SubjectAnswer, delimiters: Delimiters, clean: Cleaner
 ) -> list[list[str]]:
     entity = "IL" if subject.level == "22" else "03"
     out: list[list[str]] = [
@@ -247,7 +214,7 @@ def _subject(
         name = subject.name
         if entity == "03":
             name = Name(name.entity, name.entity_type, name.last, name.first, name.middle)
-        out.append(_nm1(name, clean))
+        out.append(name_segment(name, clean))
     out.extend(_aaa(r) for r in _unique(subject.problems + answer.rejections))
     if member is not None and member.birth_date is not None:
         out.append(["DMG", "D8", member.birth_date.strftime("%Y%m%d"), member.gender])
@@ -265,7 +232,7 @@ def _subject(
     return out
 
 
-def _benefit(line: BenefitLine, delimiters: Delimiters, clean: _Cleaner) -> list[list[str]]:
+def _benefit(line: BenefitLine, delimiters: Delimiters, clean: Cleaner) -> list[list[str]]:
     if (
         line.information in _ACTIVE_OR_INACTIVE
         and "30" in line.service_types
@@ -289,10 +256,10 @@ def _benefit(line: BenefitLine, delimiters: Delimiters, clean: _Cleaner) -> list
             line.insurance_type,
             clean(line.plan_description),
             line.time_period,
-            _decimal(line.amount),
-            _decimal(line.percent),
+            decimal_text(line.amount),
+            decimal_text(line.percent),
             line.quantity_qualifier if line.quantity is not None else "",
-            _decimal(line.quantity),
+            decimal_text(line.quantity),
             line.authorization_required,
             line.in_network,
         ]

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from healtheos.interop.x12.eligibility.codes import REJECT_REASONS
 from healtheos.interop.x12.envelope import valid_date
-from healtheos.interop.x12.tokenizer import Segment
+from healtheos.interop.x12.tokenizer import Delimiters, Segment
 
 
 @dataclass(frozen=True)
@@ -97,3 +98,43 @@ def read_date_range(qualifier: str, text: str) -> DateRange | None:
 
 def read_trace(segment: Segment) -> Trace:
     return Trace(segment.get(1), segment.get(2), segment.get(3), segment.get(4))
+
+
+class Cleaner:
+    """Replaces delimiter characters in free text with spaces, so a name or message can
+    never split a segment."""
+
+    def __init__(self, delimiters: Delimiters) -> None:
+        chars = delimiters.element + delimiters.component + delimiters.segment
+        chars += delimiters.repetition + "\r\n"
+        self.table = str.maketrans(dict.fromkeys(chars, " "))
+
+    def __call__(self, text: str) -> str:
+        return text.translate(self.table).strip()
+
+
+def name_segment(name: Name, clean: Cleaner) -> list[str]:
+    return [
+        "NM1",
+        name.entity,
+        name.entity_type,
+        clean(name.last),
+        clean(name.first),
+        clean(name.middle),
+        "",
+        clean(name.suffix),
+        name.id_qualifier if name.identifier else "",
+        clean(name.identifier),
+    ]
+
+
+def decimal_text(value: Decimal | None) -> str:
+    """X12's R type: no exponent, no needless zeros ("10", "12.5", ".2")."""
+    if value is None:
+        return ""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text.startswith(("0.", "-0.")):
+        text = text.replace("0.", ".", 1)
+    return text or "0"
