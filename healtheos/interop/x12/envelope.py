@@ -364,6 +364,7 @@ def validate_envelope(segments: Sequence[Segment], delimiters: Delimiters) -> En
 
 def check_isa(isa: Segment, errors: list[X12SyntaxError]) -> None:
     """Append the faults of an ISA segment (fixed widths, version, dates) to ``errors``."""
+
     def fault(element: int, code: str, message: str, ik403: str = "7") -> None:
         errors.append(
             X12SyntaxError(
