@@ -99,7 +99,14 @@ def build_835_batch(
     )
     writer = _Writer(delimiters)
     sets = [("835", writer.body(remittance)) for remittance in remittances]
-    return build_interchange(interchange, sets, at=at, delimiters=delimiters, newline=newline)
+    return build_interchange(
+        interchange,
+        sets,
+        at=at,
+        delimiters=delimiters,
+        newline=newline,
+        implementation_reference=False,  # the 835 guide marks ST03 not used
+    )
 
 
 class _Writer:
