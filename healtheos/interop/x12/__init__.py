@@ -1,5 +1,5 @@
-"""X12 005010: tokenizer, writer, envelope check, eligibility (270/271), 999 and TA1
-acknowledgments, and the CAQH CORE HTTP envelope that carries them."""
+"""X12 005010: tokenizer, writer, envelope check, eligibility (270/271), remittance advice
+(835), 999 and TA1 acknowledgments, and the CAQH CORE HTTP envelope that carries them."""
 
 from __future__ import annotations
 
@@ -43,6 +43,23 @@ from healtheos.interop.x12.envelope import (
     read_envelope,
     validate_envelope,
 )
+from healtheos.interop.x12.remittance import (
+    Adjustment,
+    BalanceProblem,
+    BankAccount,
+    ClaimPayment,
+    Contact,
+    Party,
+    ProviderAdjustment,
+    Remittance,
+    ServiceLine,
+    SetOrigin,
+    build_835,
+    build_835_batch,
+    check_balance,
+    iter_835,
+    read_835,
+)
 from healtheos.interop.x12.tokenizer import (
     Delimiters,
     Segment,
@@ -53,7 +70,12 @@ from healtheos.interop.x12.tokenizer import (
 from healtheos.interop.x12.writer import Interchange, build_interchange, serialize
 
 __all__ = [
+    "Adjustment",
+    "BalanceProblem",
+    "BankAccount",
     "BenefitLine",
+    "ClaimPayment",
+    "Contact",
     "CoreEnvelopeError",
     "CoreRequest",
     "DateRange",
@@ -64,12 +86,17 @@ __all__ = [
     "Interchange",
     "Member",
     "Name",
+    "Party",
     "Provider",
+    "ProviderAdjustment",
     "Receipt270",
     "Receiver",
     "Rejection",
+    "Remittance",
     "Response271",
     "Segment",
+    "ServiceLine",
+    "SetOrigin",
     "Source",
     "Subject",
     "SubjectAnswer",
@@ -78,13 +105,18 @@ __all__ = [
     "X12SyntaxError",
     "acknowledge",
     "build_271",
+    "build_835",
+    "build_835_batch",
     "build_999",
     "build_core_response",
     "build_interchange",
     "build_ta1",
+    "check_balance",
+    "iter_835",
     "parse_core_request",
     "read_270",
     "read_271",
+    "read_835",
     "read_999",
     "read_delimiters",
     "read_envelope",
