@@ -55,7 +55,7 @@ def _first(pairs: tuple[tuple[str, str], ...], qualifier: str) -> str:
     return next((value for key, value in pairs if key == qualifier), "")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Adjustment:
     """One CAS reason: group code (CAS01), reason code (CARC), amount and quantity."""
 
@@ -65,7 +65,7 @@ class Adjustment:
     quantity: Decimal | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Contact:
     """A PER segment: function (CX payer business, BL technical, IC web site), name and
     the (qualifier, number) pairs: TE telephone, EM e-mail, UR web address, FX fax, EX
@@ -76,7 +76,7 @@ class Contact:
     numbers: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Party:
     """Loop 1000A (N1*PR payer) or 1000B (N1*PE payee): name, identifier (N103/N104:
     XV plan ID or PI for a payer; XX NPI, FI TIN or XV for a payee), N3/N4 address, REF
@@ -106,7 +106,7 @@ class Party:
         return _first(self.references, "TJ")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BankAccount:
     """BPR06–BPR09 (sender) or BPR12–BPR15 (receiver): DFI ID qualifier (01 ABA routing,
     04 Canadian), DFI number, account qualifier (DA demand deposit, SG savings) and number."""
@@ -117,7 +117,7 @@ class BankAccount:
     account_number: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ServiceLine:
     """Loop 2110: one SVC with its dates, adjustments, references and remarks.
 
@@ -155,7 +155,7 @@ class ServiceLine:
         return next((value for key, value in self.amounts if key == "B6"), None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClaimPayment:
     """Loop 2100: one CLP with its names, adjustments, references, dates and lines.
 
@@ -199,7 +199,7 @@ class ClaimPayment:
         return next((value for key, value in self.amounts if key == "AU"), None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProviderAdjustment:
     """One PLB reason pair: PLB01 provider, PLB02 fiscal period end, PLB03 (or 05, …)
     reason code and reference, and the amount (positive reduces the payment)."""
@@ -212,7 +212,7 @@ class ProviderAdjustment:
     position: int = field(default=0, compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SetOrigin:
     """Where a transaction set was read from: its envelope's identifiers and the ST's
     1-based position in the interchange."""
@@ -226,7 +226,7 @@ class SetOrigin:
     usage: str = "P"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Remittance:
     """One 835 transaction set: the payment (BPR, TRN, REF*EV, DTM*405), payer and payee,
     the claim payments and the provider-level adjustments."""

@@ -14,93 +14,21 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from healtheos.interop.x12.eligibility.segments import Name, Trace, read_date, read_name
+from healtheos.interop.x12.eligibility.segments import Trace, read_date, read_name
+from healtheos.interop.x12.remittance.drafts import ClaimDraft, LineDraft, PartyDraft, trim
 from healtheos.interop.x12.remittance.model import (
     Adjustment,
     BankAccount,
     ClaimPayment,
     Contact,
-    Party,
     ProviderAdjustment,
     Remittance,
-    ServiceLine,
     SetOrigin,
 )
 from healtheos.interop.x12.tokenizer import Delimiters, Segment, X12SyntaxError
 
 _NUMBER = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
 _HEADER, _PAYER, _PAYEE, _LX, _CLAIM, _LINE, _SUMMARY = range(7)
-
-
-def _trim(values: list[str]) -> tuple[str, ...]:
-    while values and not values[-1]:
-        values.pop()
-    return tuple(values)
-
-
-class _PartyDraft:
-    __slots__ = ("contacts", "n1", "n3", "n4", "references")
-
-    def __init__(self, n1: Segment) -> None:
-        self.n1 = n1
-        self.n3: tuple[str, ...] = ()
-        self.n4: Segment = Segment(("N4",))
-        self.references: list[tuple[str, str]] = []
-        self.contacts: list[Contact] = []
-
-    def freeze(self) -> Party:
-        n1, n4 = self.n1, self.n4
-        return Party(
-            entity=n1.get(1),
-            name=n1.get(2),
-            id_qualifier=n1.get(3),
-            identifier=n1.get(4),
-            address_lines=self.n3,
-            city=n4.get(1),
-            state=n4.get(2),
-            postal_code=n4.get(3),
-            country=n4.get(4),
-            references=tuple(self.references),
-            contacts=tuple(self.contacts),
-        )
-
-
-class _LineDraft:
-    __slots__ = ("adjustments", "amounts", "dates", "position", "references", "remarks", "svc")
-
-    def __init__(self, svc: Segment, position: int) -> None:
-        self.svc = svc
-        self.position = position
-        self.dates: dict[str, dt.date] = {}
-        self.adjustments: list[Adjustment] = []
-        self.references: list[tuple[str, str]] = []
-        self.amounts: list[tuple[str, Decimal]] = []
-        self.remarks: list[str] = []
-
-
-class _ClaimDraft:
-    __slots__ = (
-        "adjustments",
-        "amounts",
-        "clp",
-        "dates",
-        "header",
-        "lines",
-        "names",
-        "position",
-        "references",
-    )
-
-    def __init__(self, clp: Segment, position: int, header: str) -> None:
-        self.clp = clp
-        self.position = position
-        self.header = header
-        self.names: dict[str, Name] = {}
-        self.adjustments: list[Adjustment] = []
-        self.references: list[tuple[str, str]] = []
-        self.dates: dict[str, dt.date] = {}
-        self.amounts: list[tuple[str, Decimal]] = []
-        self.lines: list[ServiceLine] = []
 
 
 class SetParser:
@@ -116,13 +44,14 @@ class SetParser:
         self.trace: Trace | None = None
         self.receiver_id = ""
         self.production_date: dt.date | None = None
-        self.parties: dict[str, _PartyDraft] = {}
-        self.party: _PartyDraft | None = None
+        self.parties: dict[str, PartyDraft] = {}
+        self.party: PartyDraft | None = None
         self.header = ""
-        self.claim: _ClaimDraft | None = None
-        self.line: _LineDraft | None = None
+        self.claim: ClaimDraft | None = None
+        self.line: LineDraft | None = None
         self.claims: list[ClaimPayment] = []
         self.plb: list[ProviderAdjustment] = []
+        self.dates: dict[str, dt.date] = {}
 
     # -- faults and elements ---------------------------------------------------------------
 
@@ -166,8 +95,13 @@ class SetParser:
         return None
 
     def date(self, segment: Segment, element: int, position: int) -> dt.date:
-        text = segment.get(element)
+        text = segment[element] if element < len(segment) else ""
+        day = self.dates.get(text)
+        if day is not None:
+            return day
         day = read_date(text)
+        if day is not None and len(self.dates) < 4096:
+            self.dates[text] = day
         if day is None:
             code = "1" if not text else "8"
             raise self.fault(
@@ -206,22 +140,26 @@ class SetParser:
             if loop in (_HEADER, _PAYER, _SUMMARY):
                 raise self.unexpected(segment, position)
             self._close_claim()
-            for element in (3, 4):
-                self.amount(segment, element, position)
-            self.optional(segment, 5, position)
+            money = (
+                self.amount(segment, 3, position),
+                self.amount(segment, 4, position),
+                self.optional(segment, 5, position),
+            )
             if not segment.get(1):
                 raise self.fault("CLP01 is missing.", position, "CLP", 1, "1")
-            self.claim = _ClaimDraft(segment, position, self.header)
+            self.claim = ClaimDraft(segment, position, self.header, money)
             self.loop = _CLAIM
         elif segment_id == "SVC":
             if self.claim is None or loop < _CLAIM:
                 raise self.unexpected(segment, position)
             self._close_line()
-            for element in (2, 3):
-                self.amount(segment, element, position)
-            self.optional(segment, 5, position)
-            self.optional(segment, 7, position)
-            self.line = _LineDraft(segment, position)
+            line_money = (
+                self.amount(segment, 2, position),
+                self.amount(segment, 3, position),
+                self.optional(segment, 5, position),
+                self.optional(segment, 7, position),
+            )
+            self.line = LineDraft(segment, position, line_money)
             self.loop = _LINE
         elif segment_id == "CAS":
             target = self.line if loop == _LINE else self.claim if loop == _CLAIM else None
@@ -239,7 +177,7 @@ class SetParser:
         elif segment_id == "N1":
             if loop > _PAYEE:
                 raise self.unexpected(segment, position)
-            self.party = _PartyDraft(segment)
+            self.party = PartyDraft(segment)
             self.parties.setdefault(segment.get(1), self.party)
             self.loop = _PAYEE if segment.get(1) == "PE" else _PAYER
         elif loop >= _CLAIM and loop != _SUMMARY:
@@ -267,7 +205,7 @@ class SetParser:
         assert party is not None
         segment_id = segment[0]
         if segment_id == "N3":
-            party.n3 = _trim(list(segment[1:3]))
+            party.n3 = trim(list(segment[1:3]))
         elif segment_id == "N4":
             party.n4 = segment
         elif segment_id == "REF":
@@ -345,69 +283,15 @@ class SetParser:
 
     def _close_line(self) -> None:
         line, claim = self.line, self.claim
-        if line is None or claim is None:
-            return
+        if line is not None and claim is not None:
+            claim.lines.append(line.freeze(self.delimiters.component))
         self.line = None
-        svc, component = line.svc, self.delimiters.component
-        procedure = svc.get(1).split(component)
-        procedure += [""] * (7 - len(procedure))
-        dates = line.dates
-        claim.lines.append(
-            ServiceLine(
-                qualifier=procedure[0],
-                code=procedure[1],
-                modifiers=_trim(procedure[2:6]),
-                description=procedure[6],
-                charge=Decimal(svc[2]),
-                paid=Decimal(svc[3]),
-                revenue_code=svc.get(4),
-                units=Decimal(svc[5]) if svc.get(5) else None,
-                submitted=_trim(svc.get(6).split(component)) if svc.get(6) else (),
-                submitted_units=Decimal(svc[7]) if svc.get(7) else None,
-                service_date=dates.get("472"),
-                service_start=dates.get("150"),
-                service_end=dates.get("151"),
-                adjustments=tuple(line.adjustments),
-                references=tuple(line.references),
-                amounts=tuple(line.amounts),
-                remarks=tuple(line.remarks),
-                position=line.position,
-            )
-        )
 
     def _close_claim(self) -> None:
         self._close_line()
-        claim = self.claim
-        if claim is None:
-            return
+        if self.claim is not None:
+            self.claims.append(self.claim.freeze())
         self.claim = None
-        clp, names, dates = claim.clp, claim.names, claim.dates
-        self.claims.append(
-            ClaimPayment(
-                patient_control_number=clp[1],
-                status=clp.get(2),
-                charge=Decimal(clp[3]),
-                paid=Decimal(clp[4]),
-                patient_responsibility=Decimal(clp[5]) if clp.get(5) else None,
-                filing_indicator=clp.get(6),
-                payer_claim_number=clp.get(7),
-                facility_code=clp.get(8),
-                frequency=clp.get(9),
-                drg_code=clp.get(11),
-                header=claim.header,
-                patient=names.get("QC"),
-                insured=names.get("IL"),
-                rendering=names.get("82"),
-                adjustments=tuple(claim.adjustments),
-                references=tuple(claim.references),
-                statement_start=dates.get("232"),
-                statement_end=dates.get("233"),
-                received=dates.get("050"),
-                amounts=tuple(claim.amounts),
-                lines=tuple(claim.lines),
-                position=claim.position,
-            )
-        )
 
     def finish(self, position: int) -> Remittance:
         self._close_claim()

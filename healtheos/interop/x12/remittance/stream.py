@@ -81,6 +81,7 @@ class SegmentReader:
         self.delimiters = Delimiters()
         self.position = 0
         self.bytes_read = 0
+        self._known_ids: set[str] = set()
 
     def _counted(self) -> Iterator[bytes | str]:
         for chunk in _chunks(self.source, self.chunk_size):
@@ -142,13 +143,19 @@ class SegmentReader:
         if delimiters.segment not in "\r\n":
             text = text.replace("\r", "").replace("\n", "")
         element = delimiters.element
+        known = self._known_ids
         for raw in text.split(delimiters.segment):
             raw = raw.strip(" \t\r\n")
             if not raw:
                 continue
             self.position += 1
             segment = Segment(raw.split(element))
-            if not valid_segment_id(segment[0]):
+            if segment[0] in known:
+                yield segment
+                continue
+            if len(known) < 256 and valid_segment_id(segment[0]):
+                known.add(segment[0])
+            elif not valid_segment_id(segment[0]):
                 raise X12SyntaxError(
                     f"Segment {self.position} has an unreadable segment ID {segment[0][:10]!r}.",
                     segment_position=self.position,
