@@ -554,3 +554,29 @@ def test_pyx12_finds_no_errors_in_an_835_this_writer_builds(
         valid = x12n_document.x12n_document(params.params(), str(path), None, None, None, errors)
     assert [record.getMessage() for record in caplog.records] == []
     assert valid is True
+
+
+def test_pyx12_accepts_every_field_the_writer_knows_except_its_repeated_plb_quirk(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    x12n_document = pytest.importorskip("pyx12.x12n_document")
+    params = pytest.importorskip("pyx12.params")
+    remittance = full_remittance()
+    paid, reversal = remittance.claims
+    # What the guide does not allow is left out: SVC01-7 (description) is not used, REF*1K
+    # is not a 2100 qualifier, and a claim needs CLP07 and its patient.
+    paid = dataclasses.replace(
+        paid,
+        references=(("EA", "MR1"), ("1L", "GRP1"), ("F8", "ORIG1")),
+        lines=(dataclasses.replace(paid.lines[0], description=""), paid.lines[1]),
+    )
+    reversal = dataclasses.replace(reversal, payer_claim_number="PAYER-0", patient=paid.patient)
+    path = tmp_path / "full.835"
+    path.write_text(build_835(dataclasses.replace(remittance, claims=(paid, reversal)), **ENVELOPE))
+    with caplog.at_level(logging.ERROR, logger="pyx12"):
+        x12n_document.x12n_document(params.params(), str(path), None, None, None, io.StringIO())
+    # Seven PLB pairs need two PLB segments; the guide allows PLB to repeat (>1), but pyx12
+    # counts each one as a new instance of its one-time FOOTER wrapper loop.
+    assert [record.getMessage() for record in caplog.records] == [
+        "Line:46 SEG:4 - Loop FOOTER exceeded max count.  Found 2, should have 1"
+    ]

@@ -122,8 +122,9 @@ class ServiceLine:
     """Loop 2110: one SVC with its dates, adjustments, references and remarks.
 
     ``qualifier``, ``code`` and ``modifiers`` are SVC01's composite (HC procedure code, NU
-    revenue code, …); ``submitted`` is SVC06's composite when the payer adjudicated a
-    different code than was billed."""
+    revenue code, …); ``description`` is SVC01-7, which the guide marks not used (read when
+    a sender writes it anyway); ``submitted`` is SVC06's composite when the payer
+    adjudicated a different code than was billed."""
 
     qualifier: str
     code: str
