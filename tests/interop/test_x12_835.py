@@ -29,6 +29,7 @@ from healtheos.interop.x12 import (
     ServiceLine,
     Trace,
     X12SyntaxError,
+    acknowledge,
     build_835,
     build_835_batch,
     check_balance,
@@ -580,3 +581,37 @@ def test_pyx12_accepts_every_field_the_writer_knows_except_its_repeated_plb_quir
     assert [record.getMessage() for record in caplog.records] == [
         "Line:46 SEG:4 - Loop FOOTER exceeded max count.  Found 2, should have 1"
     ]
+
+
+def test_a_fault_found_while_reading_is_answered_with_a_999_that_points_at_it() -> None:
+    data = build_835(full_remittance(), **ENVELOPE)
+    broken = data.replace("CLP*PCN-1*1*170", "CLP*PCN-1*1*ABC", 1)
+    error = fault(broken)
+    kind, answer = acknowledge(broken, [error], at=AT, control_number=7)
+    clp_in_set = positions(data, "CLP")[0] - positions(data, "ST")[0] + 1
+    assert kind == "999"
+    assert f"IK3*CLP*{clp_in_set}**8~IK4*3**6*ABC~IK5*R*5~" in answer
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "attribute", "value"),
+    [
+        ("GE*1*42", "GE*2*42", "group_code", "5"),
+        ("IEA*1*000000042", "IEA*1*000000043", "interchange_code", "001"),
+        ("*0*P*:~", "*0*X*:~", "interchange_code", "020"),
+        ("IEA*1*000000042~", "IEA*1*000000042~GS*HP~", "interchange_code", "022"),
+        ("GS*HP", "GS*HS", "group_code", "1"),
+        ("~ST*835*0001~", "~", "interchange_code", "024"),
+    ],
+)
+def test_envelope_faults_carry_the_code_their_acknowledgment_needs(
+    old: str, new: str, attribute: str, value: str
+) -> None:
+    data = build_835(full_remittance(), **ENVELOPE)
+    assert old in data
+    assert getattr(fault(data.replace(old, new, 1)), attribute) == value
+
+
+def test_a_text_file_object_is_read_like_a_binary_one() -> None:
+    data = build_835(full_remittance(), **ENVELOPE)
+    assert list(iter_835(io.StringIO(data), chunk_size=13)) == read_835(data.encode())

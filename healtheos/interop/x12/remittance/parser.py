@@ -56,7 +56,13 @@ class SetParser:
     # -- faults and elements ---------------------------------------------------------------
 
     def fault(
-        self, message: str, position: int, segment_id: str, element: int = 0, code: str = "8"
+        self,
+        message: str,
+        position: int,
+        segment_id: str,
+        element: int = 0,
+        code: str = "8",
+        bad_value: str = "",
     ) -> X12SyntaxError:
         return X12SyntaxError(
             message,
@@ -64,6 +70,7 @@ class SetParser:
             segment_id=segment_id[:3],
             element_position=element,
             code=code,
+            bad_value=bad_value[:20],
             set_code="5",
             set_position=self.origin.position,
             position_in_set=position - self.origin.position + 1,
@@ -86,6 +93,7 @@ class SetParser:
                 segment[0],
                 element,
                 "6",
+                text,
             )
         return Decimal(text)
 
@@ -110,6 +118,7 @@ class SetParser:
                 segment[0],
                 element,
                 code,
+                text,
             )
         return day
 
@@ -249,7 +258,9 @@ class SetParser:
     def _cas(self, segment: Segment, position: int) -> list[Adjustment]:
         group = segment.get(1)
         if group not in ("CO", "CR", "OA", "PI", "PR"):
-            raise self.fault(f"CAS01 {group[:4]!r} is not a group code.", position, "CAS", 1, "7")
+            raise self.fault(
+                f"CAS01 {group[:4]!r} is not a group code.", position, "CAS", 1, "7", group
+            )
         out = []
         for element in range(2, min(len(segment), 20), 3):
             reason = segment[element]
