@@ -194,9 +194,20 @@ def test_a_payee_with_a_tin_in_n104_reports_it_as_the_tin() -> None:
 # -- balancing -----------------------------------------------------------------------------
 
 
-def test_generated_835s_balance_at_every_level() -> None:
-    for remittance in read_835(generate_835(200, seed=11, claims_per_payment=60)):
+@pytest.mark.parametrize("lines_per_claim", [0, 1, 4])
+def test_generated_835s_balance_at_every_level(lines_per_claim: int) -> None:
+    data = generate_835(200, seed=11, claims_per_payment=60, lines_per_claim=lines_per_claim)
+    remittances = read_835(data)
+    assert [len(r.claims) for r in remittances] == [60, 60, 60, 20]
+    for remittance in remittances:
+        assert all(len(claim.lines) == lines_per_claim for claim in remittance.claims)
         assert check_balance(remittance) == []
+
+
+def test_an_835_without_claims_is_a_zero_payment() -> None:
+    (remittance,) = read_835(generate_835(0, seed=1))
+    assert (remittance.total_paid, remittance.claims) == (D(0), ())
+    assert check_balance(remittance) == []
 
 
 def one_claim_835(**changes: object) -> tuple[str, Remittance]:

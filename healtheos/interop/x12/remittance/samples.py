@@ -76,8 +76,11 @@ def _claim(
         sequestration = (paid * Decimal("0.02")).quantize(_CENT)
         claim_adjustments = (Adjustment("CO", "253", sequestration),)
         paid -= sequestration
-    if not lines:
-        claim_adjustments = (Adjustment("CO", "45", charge),)
+    if not lines:  # a claim paid at the claim level only
+        charge = _money(rng, 40, 2000)
+        contractual = (charge * Decimal(rng.randrange(10, 45)) / 100).quantize(_CENT)
+        claim_adjustments = (Adjustment("CO", "45", contractual),)
+        paid = charge - contractual
     patient_share = sum(
         (a.amount for line in lines for a in line.adjustments if a.group == "PR"), Decimal(0)
     )
