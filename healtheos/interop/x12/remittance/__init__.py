@@ -5,7 +5,8 @@ The package holds:
 
 - :mod:`.model`: the remittance as frozen dataclasses (amounts in Decimal);
 - :mod:`.stream`: splitting an interchange into segments chunk by chunk;
-- :mod:`.parser`: reading the body of one 835 set;
+- :mod:`.parser`: reading the body of one 835 set (:mod:`.drafts`: the loops it is
+  reading, before they are frozen);
 - :mod:`.reader`: :func:`iter_835` and :func:`read_835`, with the envelope checks;
 - :mod:`.balance`: :func:`check_balance`;
 - :mod:`.writer`: :func:`build_835` and :func:`build_835_batch`;
