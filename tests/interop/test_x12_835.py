@@ -626,3 +626,54 @@ def test_envelope_faults_carry_the_code_their_acknowledgment_needs(
 def test_a_text_file_object_is_read_like_a_binary_one() -> None:
     data = build_835(full_remittance(), **ENVELOPE)
     assert list(iter_835(io.StringIO(data), chunk_size=13)) == read_835(data.encode())
+
+
+def test_a_claim_whose_totals_agree_but_whose_lines_do_not_is_caught_by_the_lines_rule() -> None:
+    (remittance,) = generate_remittances(3, seed=5)
+    claim = remittance.claims[1]
+    # Ten more charged and ten more paid keeps CLP03 − CAS = CLP04, but Σ SVC03 is short.
+    data, _ = one_claim_835(charge=claim.charge + 10, paid=claim.paid + 10)
+    problems = check_balance(read_835(data)[0])
+    assert [(p.kind, p.segment_id, p.expected, p.found) for p in problems] == [
+        ("claim lines", "CLP", claim.paid, claim.paid + 10),
+        ("transaction", "BPR", remittance.total_paid + 10, remittance.total_paid),
+    ]
+    assert problems[0].segment_position == positions(data, "CLP")[1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    edits=st.lists(
+        st.tuples(st.integers(min_value=0), st.integers(min_value=0, max_value=255)),
+        min_size=1,
+        max_size=6,
+    ),
+    chunk=st.integers(min_value=1, max_value=64),
+)
+def test_bytes_mutated_anywhere_read_or_raise_only_syntax_errors(
+    edits: list[tuple[int, int]], chunk: int
+) -> None:
+    data = bytearray(build_835(full_remittance(), **ENVELOPE).encode())
+    for offset, value in edits:
+        data[offset % len(data)] = value
+    try:
+        whole = read_835(bytes(data))
+    except X12SyntaxError:
+        return
+    for remittance in whole:
+        check_balance(remittance)
+    assert list(iter_835(bytes(data), chunk_size=chunk)) == whole
+
+
+def test_a_segment_that_is_not_utf8_is_read_as_latin1_however_the_chunks_fall() -> None:
+    remittance = dataclasses.replace(
+        full_remittance(),
+        payer=dataclasses.replace(full_remittance().payer, name="SEÑOR HEALTH"),
+        payee=Party("PE", "CLÍNICA", "XX", "1234567893"),
+    )
+    data = build_835(remittance, **ENVELOPE).encode()
+    data = data.replace("SEÑOR".encode(), "SEÑOR".encode("latin-1"))
+    results = [list(iter_835(data, chunk_size=size)) for size in (1, 7, 150, 1 << 20)]
+    assert all(result == results[0] for result in results)
+    (read,) = results[0]
+    assert (read.payer.name, read.payee.name) == ("SEÑOR HEALTH", "CLÍNICA")

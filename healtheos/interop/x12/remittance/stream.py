@@ -8,8 +8,9 @@ the next chunk; it treats line breaks and blanks between segments exactly as ``t
 does, so both give the same segments for the same input however it is chunked.
 
 Byte input is split on the terminator's bytes before decoding. UTF-8 never uses an ASCII
-byte inside a multi-byte character, so each complete run of segments decodes on its own
-(as UTF-8, or as Latin-1 when it is not UTF-8, like ``tokenize``).
+byte inside a multi-byte character, so each complete run of segments decodes on its own as
+UTF-8; a segment that is not UTF-8 is read as Latin-1 (``tokenize`` falls back for the
+whole file; per segment, the result cannot depend on where the chunks were cut).
 """
 
 from __future__ import annotations
@@ -46,13 +47,6 @@ def _chunks(source: Source, chunk_size: int) -> Iterator[bytes | str]:
     yield from source
 
 
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
-
-
 def _decode_head(data: bytes) -> tuple[str, str]:
     """The start of a byte stream as text, allowing it to end inside a UTF-8 character."""
     try:
@@ -79,6 +73,7 @@ class SegmentReader:
         self.chunk_size = chunk_size
         self.progress = progress
         self.delimiters = Delimiters()
+        self._terminator = b"~"
         self.position = 0
         self.bytes_read = 0
         self._known_ids: set[str] = set()
@@ -110,6 +105,7 @@ class SegmentReader:
             pending = head[start:]
         else:
             terminator = self.delimiters.segment.encode(codec)
+            self._terminator = terminator
             pending = head[len(text[:start].encode(codec)) :]
         yield from self._complete(pending, terminator, chunks)
 
@@ -137,9 +133,21 @@ class SegmentReader:
         if pending:
             yield from self._split(pending)
 
+    def _decode(self, run: bytes) -> str:
+        try:
+            return run.decode("utf-8")
+        except UnicodeDecodeError:
+            pieces = []
+            for piece in run.split(self._terminator):
+                try:
+                    pieces.append(piece.decode("utf-8"))
+                except UnicodeDecodeError:
+                    pieces.append(piece.decode("latin-1"))
+            return self.delimiters.segment.join(pieces)
+
     def _split(self, run: bytes | str) -> Iterator[Segment]:
         delimiters = self.delimiters
-        text = run if isinstance(run, str) else _decode(run)
+        text = run if isinstance(run, str) else self._decode(run)
         if delimiters.segment not in "\r\n":
             text = text.replace("\r", "").replace("\n", "")
         element = delimiters.element
