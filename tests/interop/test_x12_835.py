@@ -489,6 +489,10 @@ def test_an_amount_that_is_not_a_number_names_its_element() -> None:
         ("LX*1~", "LX*1~SVC*HC:1*1*1~", "SVC", "2"),
         ("IEA*1*000000042~", "", "IEA", "3"),
         ("BPR*I", "TRN*I", "TRN", "3"),
+        ("BPR*I*78.5*C*ACH", "BPR*I*78.5*C*WIRE", "BPR", "7"),
+        ("BPR*I*78.5*C", "BPR*I*78.5*X", "BPR", "7"),
+        ("CLP*PCN-1*1*", "CLP*PCN-1*5*", "CLP", "7"),
+        ("CLP*PCN-1*1*", "CLP*PCN-1**", "CLP", "1"),
     ],
 )
 def test_structural_faults_raise_syntax_errors_with_their_location(
@@ -677,3 +681,22 @@ def test_a_segment_that_is_not_utf8_is_read_as_latin1_however_the_chunks_fall() 
     assert all(result == results[0] for result in results)
     (read,) = results[0]
     assert (read.payer.name, read.payee.name) == ("SEÑOR HEALTH", "CLÍNICA")
+
+
+def test_free_text_with_delimiters_is_written_with_spaces_instead() -> None:
+    remittance = dataclasses.replace(
+        full_remittance(), payee=Party("PE", "SMITH*JONES~PA:1^", "XX", "1234567893")
+    )
+    (read,) = read_835(build_835(remittance, **ENVELOPE))
+    assert read.payee.name == "SMITH JONES PA 1"
+
+
+def test_an_interchange_with_two_functional_groups_yields_the_sets_of_both() -> None:
+    data = build_835_batch(generate_remittances(4, seed=2, claims_per_payment=2), **ENVELOPE)
+    start, end = data.index("GS*"), data.index("IEA*")
+    group = data[start:end]
+    second = group.replace("*42*X*", "*43*X*").replace("GE*2*42~", "GE*2*43~")
+    two = data[:end] + second + data[end:].replace("IEA*1*", "IEA*2*")
+    read = read_835(two)
+    assert [r.origin.group_control_number for r in read if r.origin] == ["42", "42", "43", "43"]
+    assert read[2:] == read[:2]

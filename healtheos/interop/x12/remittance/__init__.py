@@ -19,6 +19,7 @@ from healtheos.interop.x12.remittance.balance import BalanceProblem, check_balan
 from healtheos.interop.x12.remittance.model import (
     ADJUSTMENT_GROUPS,
     CLAIM_STATUSES,
+    HANDLING_CODES,
     PAYMENT_METHODS,
     Adjustment,
     BankAccount,
@@ -36,6 +37,7 @@ from healtheos.interop.x12.remittance.writer import build_835, build_835_batch
 __all__ = [
     "ADJUSTMENT_GROUPS",
     "CLAIM_STATUSES",
+    "HANDLING_CODES",
     "PAYMENT_METHODS",
     "VERSION",
     "Adjustment",

@@ -41,6 +41,17 @@ ADJUSTMENT_GROUPS = {
     "PR": "Patient responsibility",
 }
 
+#: BPR01 transaction handling codes.
+HANDLING_CODES = {
+    "C": "Payment accompanies remittance advice",
+    "D": "Make payment only",
+    "H": "Notification only",
+    "I": "Remittance information only",
+    "P": "Prenotification of future transfers",
+    "U": "Split payment and remittance",
+    "X": "Handling party's option to split payment and remittance",
+}
+
 #: BPR04 payment method codes.
 PAYMENT_METHODS = {
     "ACH": "Automated clearing house",

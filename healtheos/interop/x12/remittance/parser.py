@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from decimal import Decimal
 
 from healtheos.interop.x12.eligibility.segments import Trace, read_date, read_name
 from healtheos.interop.x12.remittance.drafts import ClaimDraft, LineDraft, PartyDraft, trim
 from healtheos.interop.x12.remittance.model import (
+    CLAIM_STATUSES,
+    HANDLING_CODES,
+    PAYMENT_METHODS,
     Adjustment,
     BankAccount,
     ClaimPayment,
@@ -97,6 +101,18 @@ class SetParser:
             )
         return Decimal(text)
 
+    def code(self, segment: Segment, element: int, codes: Collection[str], position: int) -> None:
+        text = segment.get(element)
+        if text not in codes or not text:
+            raise self.fault(
+                f"{segment[0]}{element:02d} {text[:10]!r} is not one of the guide's codes.",
+                position,
+                segment[0],
+                element,
+                "7" if text else "1",
+                text,
+            )
+
     def optional(self, segment: Segment, element: int, position: int) -> Decimal | None:
         if element < len(segment) and segment[element]:
             return self.amount(segment, element, position)
@@ -138,9 +154,8 @@ class SetParser:
             if segment_id != "BPR":
                 raise self.fault("An 835 begins with BPR.", position, segment_id, code="3")
             self.bpr, self.bpr_position = segment, position
-            for element in (1, 3, 4):
-                if not segment.get(element):
-                    raise self.fault(f"BPR{element:02d} is missing.", position, "BPR", element, "1")
+            for element, codes in ((1, HANDLING_CODES), (3, "CD"), (4, PAYMENT_METHODS)):
+                self.code(segment, element, codes, position)
             self.amount(segment, 2, position)
             self.date(segment, 16, position)
             return
@@ -156,6 +171,7 @@ class SetParser:
             )
             if not segment.get(1):
                 raise self.fault("CLP01 is missing.", position, "CLP", 1, "1")
+            self.code(segment, 2, CLAIM_STATUSES, position)
             self.claim = ClaimDraft(segment, position, self.header, money)
             self.loop = _CLAIM
         elif segment_id == "SVC":
