@@ -1,9 +1,10 @@
 """X12 005010: tokenizer, writer, envelope check, eligibility (270/271), claim status
-(276/277) and claim acknowledgment (277CA), claims (837P and 837I), 999 and TA1
-acknowledgments, and the CAQH CORE HTTP envelope that carries them.
+(276/277) and claim acknowledgment (277CA), claims (837P and 837I), remittance advice
+(835), 999 and TA1 acknowledgments, and the CAQH CORE HTTP envelope that carries them.
 
-Names that two transactions share (a claim status ``Patient`` and an 837 ``Patient``) are
-imported from their own subpackage."""
+Names that two transactions share (a claim status ``Patient`` and an 837 ``Patient``; the
+837's and the 835's ``Party``, ``Contact`` and ``ServiceLine``) are imported from their own
+subpackage; here the 837's are exported."""
 
 from __future__ import annotations
 
@@ -89,6 +90,20 @@ from healtheos.interop.x12.envelope import (
     read_envelope,
     validate_envelope,
 )
+from healtheos.interop.x12.remittance import (
+    Adjustment,
+    BalanceProblem,
+    BankAccount,
+    ClaimPayment,
+    ProviderAdjustment,
+    Remittance,
+    SetOrigin,
+    build_835,
+    build_835_batch,
+    check_balance,
+    iter_835,
+    read_835,
+)
 from healtheos.interop.x12.tokenizer import (
     Delimiters,
     Segment,
@@ -102,12 +117,16 @@ __all__ = [
     "STATUS_CATEGORIES",
     "STATUS_CODES",
     "Address",
+    "Adjustment",
+    "BalanceProblem",
+    "BankAccount",
     "BenefitLine",
     "BillingProvider",
     "Claim",
     "ClaimAcknowledgment",
     "ClaimBatch",
     "ClaimInquiry",
+    "ClaimPayment",
     "ClaimProblem",
     "ClaimStatus",
     "ClaimStatusAnswer",
@@ -129,17 +148,20 @@ __all__ = [
     "Party",
     "Procedure",
     "Provider",
+    "ProviderAdjustment",
     "Receipt270",
     "Receipt276",
     "Receipt837",
     "Receiver",
     "Rejection",
+    "Remittance",
     "ReportedClaim",
     "Response271",
     "Response277",
     "Segment",
     "ServiceLine",
     "ServiceProvider",
+    "SetOrigin",
     "Source",
     "StatusLevel",
     "StatusReceiver",
@@ -155,17 +177,22 @@ __all__ = [
     "build_271",
     "build_277",
     "build_277ca",
+    "build_835",
+    "build_835_batch",
     "build_837p",
     "build_999",
     "build_core_response",
     "build_interchange",
     "build_ta1",
+    "check_balance",
+    "iter_835",
     "parse_core_request",
     "read_270",
     "read_271",
     "read_276",
     "read_277",
     "read_277ca",
+    "read_835",
     "read_837",
     "read_999",
     "read_delimiters",

@@ -249,7 +249,7 @@ def read_envelope(
         )
     errors: list[X12SyntaxError] = []
     isa = segments[0]
-    _check_isa(isa, errors)
+    check_isa(isa, errors)
     groups: list[Group] = []
     control_numbers: set[str] = set()
     index, count = 1, len(segments)
@@ -362,7 +362,9 @@ def validate_envelope(segments: Sequence[Segment], delimiters: Delimiters) -> En
     return envelope
 
 
-def _check_isa(isa: Segment, errors: list[X12SyntaxError]) -> None:
+def check_isa(isa: Segment, errors: list[X12SyntaxError]) -> None:
+    """Append the faults of an ISA segment (fixed widths, version, dates) to ``errors``."""
+
     def fault(element: int, code: str, message: str, ik403: str = "7") -> None:
         errors.append(
             X12SyntaxError(

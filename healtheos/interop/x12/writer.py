@@ -49,9 +49,11 @@ def build_interchange(
     at: dt.datetime,
     delimiters: Delimiters = DEFAULT,
     newline: bool = False,
+    implementation_reference: bool = True,
 ) -> str:
     """An ISA/GS/…/GE/IEA interchange with one functional group. ``transaction_sets`` are
-    (ST01 transaction set ID, body segments between ST and SE)."""
+    (ST01 transaction set ID, body segments between ST and SE). ST03 repeats GS08 unless
+    ``implementation_reference`` is false (the 835 guide marks ST03 not used)."""
     number = f"{interchange.control_number:09d}"
     isa = [
         "ISA",
@@ -89,7 +91,10 @@ def build_interchange(
     ]
     for index, (set_id, body) in enumerate(transaction_sets, start=1):
         control = f"{index:04d}"
-        segments.append(["ST", set_id, control, interchange.version])
+        st = ["ST", set_id, control]
+        if implementation_reference:
+            st.append(interchange.version)
+        segments.append(st)
         segments.extend(body)
         segments.append(["SE", str(len(body) + 2), control])
     segments.append(["GE", str(len(transaction_sets)), group_number])

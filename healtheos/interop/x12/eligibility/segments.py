@@ -152,3 +152,7 @@ def x12_decimal(value: Decimal | None) -> str:
     if text.startswith(("0.", "-0.")):
         text = text.replace("0.", ".", 1)
     return text or "0"
+
+
+#: The name the remittance writer uses for :func:`x12_decimal`.
+decimal_text = x12_decimal
