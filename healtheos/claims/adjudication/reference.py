@@ -58,8 +58,10 @@ from healtheos.plans.models import (
 #: Claims charging more than this pend for a person to review before anything is paid.
 HIGH_DOLLAR_THRESHOLD = Decimal("10000.00")
 HIGH_DOLLAR_NOTE = "Pended for review: high-dollar claim"
-#: The benefit used when the plan has none for the procedure's own service type.
-FALLBACK_SERVICE_TYPE = "30"
+#: The benefits used, in order, when the plan has none for the procedure's own service type:
+#: medical care, then health benefit plan coverage. With none of them the line is covered
+#: with no cost sharing.
+FALLBACK_SERVICE_TYPES = ("1", "30")
 APPROVED = (AuthorizationStatus.APPROVED, AuthorizationStatus.PARTIALLY_APPROVED)
 #: Statuses of another claim that make a matching line a duplicate.
 DECIDED = (ClaimStatus.ADJUDICATED, ClaimStatus.PAID)
@@ -229,7 +231,7 @@ class _LinePricer:
     def _benefit(self, line: ClaimLine) -> Benefit | None:
         network = self.network
         benefits = Benefit.objects.filter(benefit_plan_id=self.benefit_plan_id, network=network)
-        for service_type in (service_type_for(line.procedure_code), FALLBACK_SERVICE_TYPE):
+        for service_type in (service_type_for(line.procedure_code), *FALLBACK_SERVICE_TYPES):
             benefit = benefits.filter(service_type=service_type).first()
             if benefit is not None:
                 return benefit
