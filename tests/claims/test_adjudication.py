@@ -28,6 +28,7 @@ from healtheos.claims.adjudication.services import (
     payment_cycle_run,
 )
 from healtheos.claims.models import Claim, ClaimStatus, FrequencyCode
+from healtheos.directory.models import NetworkParticipation, ParticipationStatus
 from healtheos.members.models import Accumulator, Coverage
 from healtheos.payments.models import ClaimPayment, Payment, PaymentMethod
 from healtheos.plans.models import Benefit, CostShareLimit, FeeSchedule, LimitKind
@@ -218,6 +219,56 @@ def test_the_out_of_pocket_maximum_caps_what_the_patient_owes(
     assert claim.paid_amount == Decimal("82.00")
     assert met(coverage, LimitKind.OUT_OF_POCKET) == Decimal("1000.00")
     assert_balanced(claim)
+
+
+@pytest.mark.parametrize(
+    ("status", "ended"),
+    [
+        (ParticipationStatus.OUT_OF_NETWORK, None),
+        (ParticipationStatus.TERMINATED, dt.date(2026, 9, 30)),
+    ],
+)
+def test_an_office_outside_the_network_gets_the_out_of_network_benefit(
+    world: World, coverage: Coverage, status: str, ended: dt.date | None
+) -> None:
+    NetworkParticipation.objects.create(
+        organization=world.bluebonnet.office.organization,
+        plan=world.sunrise,
+        line_of_business=coverage.line_of_business,
+        status=status,
+        effective_date=dt.date(2020, 1, 1),
+        termination_date=ended,
+    )
+    Benefit.objects.create(
+        benefit_plan=coverage.benefit_plan,
+        service_type="98",
+        network="out",
+        coinsurance_percent=Decimal("40"),
+        deductible_applies=False,
+    )
+    claim = claim_adjudicate(claim=world.bluebonnet.claim)
+
+    assert codes(claim) == [(1, "CO-45", Decimal("108.00")), (1, "PR-2", Decimal("36.80"))]
+    assert claim.paid_amount == Decimal("55.20")
+    out = Accumulator.objects.get(coverage=coverage, kind=LimitKind.OUT_OF_POCKET)
+    assert (out.network, out.met) == ("out", Decimal("36.80"))
+    assert_balanced(claim)
+
+
+def test_a_participation_terminated_after_the_service_is_still_in_network(
+    world: World, coverage: Coverage
+) -> None:
+    NetworkParticipation.objects.create(
+        organization=world.bluebonnet.office.organization,
+        plan=world.sunrise,
+        line_of_business=coverage.line_of_business,
+        status=ParticipationStatus.TERMINATED,
+        effective_date=dt.date(2020, 1, 1),
+        termination_date=dt.date(2026, 12, 31),
+    )
+    claim = claim_adjudicate(claim=world.bluebonnet.claim)
+
+    assert codes(claim) == [(1, "CO-45", Decimal("108.00")), (1, "PR-3", Decimal("25.00"))]
 
 
 def test_a_member_whose_coverage_had_ended_is_denied_co_27(

@@ -21,7 +21,7 @@ from healtheos.claims.models import (
     ClaimStatusEvent,
     FrequencyCode,
 )
-from healtheos.members.models import Accumulator
+from healtheos.members.models import Accumulator, Member
 from healtheos.payments.models import ClaimPayment, Payment, PaymentMethod
 from healtheos.plans.models import Plan
 
@@ -71,6 +71,9 @@ def claim_adjudicate(*, claim: Claim, adjudicator: Adjudicator | None = None) ->
         claim = Claim.objects.payer_wide().select_for_update().get(pk=claim.pk)
         if claim.status != ClaimStatus.RECEIVED:
             return claim
+        # One member's claims are decided one at a time: each reads the accumulators the
+        # previous one raised (the deductible must not be spent twice).
+        Member.objects.select_for_update().filter(pk=claim.member_id).first()
         now = timezone.now()
         claim.status = ClaimStatus.IN_PROCESS
         claim.save(update_fields=["status"])
@@ -105,7 +108,12 @@ def _finalize_void(claim: Claim, now: dt.datetime) -> None:
             "patient_responsibility",
         ]
     )
-    note = "Void processed" if voided else "Void received: no claim to void"
+    note = (
+        "Void processed"
+        if voided
+        else "Void received: the original claim was not found or is already paid (a paid "
+        "claim is reversed, not voided)"
+    )
     _event(claim, ClaimStatus.VOIDED, now, note)
 
 
