@@ -333,5 +333,11 @@ TASK_BACKEND = env_str("HEALTHEOS_TASK_BACKEND", "thread")
 if TASK_BACKEND not in ("thread", "inline"):
     raise ConfigurationError("HEALTHEOS_TASK_BACKEND must be thread or inline")
 
+#: Who decides claims: the dotted path of an Adjudicator class (or zero-argument factory);
+#: a plan's core administration system plugs in here (healtheos/claims/adjudication/).
+ADJUDICATOR = env_str(
+    "HEALTHEOS_ADJUDICATOR", "healtheos.claims.adjudication.reference.ReferenceAdjudicator"
+)
+
 #: Every environment variable read above (docs/configuration.md must list exactly these).
 CONFIG_VARIABLES = frozenset(READ_VARIABLES)
