@@ -338,6 +338,10 @@ if TASK_BACKEND not in ("thread", "inline"):
 ADJUDICATOR = env_str(
     "HEALTHEOS_ADJUDICATOR", "healtheos.claims.adjudication.reference.ReferenceAdjudicator"
 )
+#: Run the plan's payment cycle right after each submission is adjudicated (the demo's
+#: way of showing a claim go from submission to paid). A plan that pays on a schedule
+#: turns it off and runs `healtheos payment_cycle` from its scheduler.
+PAY_AFTER_ADJUDICATION = env_bool("HEALTHEOS_PAY_AFTER_ADJUDICATION", True)
 
 #: Every environment variable read above (docs/configuration.md must list exactly these).
 CONFIG_VARIABLES = frozenset(READ_VARIABLES)

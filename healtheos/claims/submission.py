@@ -23,10 +23,12 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from healtheos.audit.services import audit_record
+from healtheos.claims.adjudication.services import claim_adjudicate, payment_cycle_run
 from healtheos.claims.models import (
     Claim,
     ClaimLine,
@@ -53,7 +55,6 @@ from healtheos.interop.x12 import (
 )
 from healtheos.interop.x12.claims import Claim as Claim837
 from healtheos.interop.x12.claims import ClaimBatch, ClaimProblem
-from healtheos.interop.x12.claims.codes import CLAIM_STATUS_CODES
 from healtheos.interop.x12.eligibility.segments import DateRange, Name
 from healtheos.members.models import Member
 
@@ -464,19 +465,18 @@ def submission_process(*, submission_id: int) -> None:
 
 
 def submission_adjudicate(*, submission_id: int) -> None:
-    """Hand the submission's accepted claims to the plan's adjudicator."""
-    try:
-        from healtheos.claims.adjudication.services import (  # type: ignore[import-not-found]
-            claim_adjudicate,
-        )
-    except ImportError:  # the adjudicator is optional in a deployment that has its own
-        return
-    claims = Claim.objects.payer_wide().filter(
-        submission_id=submission_id, status=ClaimStatus.RECEIVED
+    """Hand the submission's accepted claims to the plan's adjudicator; with
+    ``HEALTHEOS_PAY_AFTER_ADJUDICATION`` (the demo's default) the plan's payment cycle
+    runs right after, so a claim goes from submission to paid in one sitting."""
+    claims = list(
+        Claim.objects.payer_wide()
+        .filter(submission_id=submission_id, status=ClaimStatus.RECEIVED)
+        .order_by("pk")
     )
-    for claim in claims.order_by("pk"):
+    for claim in claims:
         claim_adjudicate(claim=claim)
-
-
-def reason_words(code: str) -> str:
-    return CLAIM_STATUS_CODES.get(code, "")
+    if claims and settings.PAY_AFTER_ADJUDICATION:
+        submission = (
+            Submission.objects.payer_wide().select_related("office__plan").get(pk=submission_id)
+        )
+        payment_cycle_run(plan=submission.office.plan, on=timezone.localdate())

@@ -192,3 +192,30 @@ def test_the_ingest_command_submits_files_and_writes_their_acknowledgments(
     assert lines[1].startswith("junk.837: not taken: The file is empty.")
     assert read_999((folder / "acks" / "monday.837.999").read_text())[0].status == "A"
     assert (folder / "acks" / "monday.837.277ca").read_text().startswith("ISA")
+
+
+def test_an_accepted_claim_is_adjudicated_and_paid_in_the_demo_flow(world: World) -> None:
+    submission = receive(world, file_837(world))
+    claim = Claim.objects.for_office(world.bluebonnet.office).get(submission=submission)
+    assert claim.status == "paid"
+    assert claim.paid_amount > 0
+    assert claim.payments.count() == 1
+    history = list(claim.history.values_list("status", flat=True))
+    assert history[0] == "received"
+    assert history[-1] == "paid"
+
+
+def test_without_pay_after_adjudication_the_claim_waits_for_the_cycle(
+    world: World, settings: object
+) -> None:
+    settings.PAY_AFTER_ADJUDICATION = False  # type: ignore[attr-defined]
+    submission = receive(world, file_837(world))
+    claim = Claim.objects.for_office(world.bluebonnet.office).get(submission=submission)
+    assert claim.status == "adjudicated"
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("payment_cycle", plan=world.sunrise.code, stdout=out)
+    claim.refresh_from_db()
+    assert claim.status == "paid"
+    assert out.getvalue().startswith(f"{world.sunrise.code}: 1 payments")
