@@ -4,7 +4,10 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from healtheos.claims.appeals import appeal_decide
 from healtheos.claims.models import (
+    Appeal,
+    AppealDecision,
     Claim,
     ClaimAdjustment,
     ClaimLine,
@@ -61,3 +64,45 @@ class ClaimAdmin(admin.ModelAdmin[Claim]):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
         return super().get_queryset(request).payer_wide()  # type: ignore[attr-defined, no-any-return]
+
+
+@admin.register(Appeal)
+class AppealAdmin(admin.ModelAdmin[Appeal]):
+    """The plan's review of reconsiderations and appeals; decisions go through
+    ``appeal_decide`` (audited), from the list's actions."""
+
+    list_display = ["tracking_number", "kind", "claim", "office", "status", "due_at", "decision"]
+    list_filter = ["kind", "status", "decision"]
+    search_fields = ["=tracking_number"]
+    readonly_fields = [
+        "office",
+        "claim",
+        "tracking_number",
+        "kind",
+        "reason",
+        "explanation",
+        "submitted_by",
+        "submitted_at",
+        "due_at",
+        "decided_at",
+        "decided_by",
+        "idempotency_key",
+    ]
+    actions = ["overturn", "uphold"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Appeal]:
+        return super().get_queryset(request).payer_wide()  # type: ignore[attr-defined, no-any-return]
+
+    def _decide(
+        self, request: HttpRequest, queryset: QuerySet[Appeal], decision: AppealDecision
+    ) -> None:
+        for appeal in queryset:
+            appeal_decide(appeal=appeal, decision=decision, note="", actor=request.user)  # type: ignore[arg-type]
+
+    @admin.action(description="Decide: overturned (reprocess the claim)")
+    def overturn(self, request: HttpRequest, queryset: QuerySet[Appeal]) -> None:
+        self._decide(request, queryset, AppealDecision.OVERTURNED)
+
+    @admin.action(description="Decide: upheld")
+    def uphold(self, request: HttpRequest, queryset: QuerySet[Appeal]) -> None:
+        self._decide(request, queryset, AppealDecision.UPHELD)

@@ -274,3 +274,94 @@ class SubmittedClaim(models.Model):
 
     def __str__(self) -> str:
         return f"Claim {self.sequence} of submission {self.submission_id}"
+
+
+class AppealKind(models.TextChoices):
+    RECONSIDERATION = "reconsideration", "Reconsideration (first level)"
+    APPEAL = "appeal", "Appeal (after a reconsideration)"
+
+
+class AppealReason(models.TextChoices):
+    PAYMENT_AMOUNT = "payment_amount", "The payment amount is wrong"
+    DENIAL = "denial", "The denial is wrong (records attached)"
+    AUTHORIZATION = "authorization", "An authorization was on file"
+    ELIGIBILITY = "eligibility", "The patient was covered on the date of service"
+    TIMELY_FILING = "timely_filing", "The claim was filed in time (proof attached)"
+    CODING = "coding", "Coding or bundling"
+    OTHER = "other", "Something else"
+
+
+class AppealStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    IN_REVIEW = "in_review", "In review"
+    DECIDED = "decided", "Decided"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class AppealDecision(models.TextChoices):
+    OVERTURNED = "overturned", "Overturned: the claim will be reprocessed"
+    PARTIALLY_OVERTURNED = "partially_overturned", "Partially overturned"
+    UPHELD = "upheld", "Upheld: the original decision stands"
+
+
+class AppealQuerySet(OfficeScopedQuerySet["Appeal"]):
+    def office_q(self, office: Office) -> models.Q:
+        return models.Q(office=office)
+
+
+class Appeal(models.Model):
+    """A reconsideration or appeal of a claim decision, with its tracking number, status,
+    decision and the deadline the plan answers by."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="appeals")
+    tracking_number = models.CharField(max_length=20, unique=True)
+    kind = models.CharField(max_length=16, choices=AppealKind.choices)
+    reason = models.CharField(max_length=16, choices=AppealReason.choices)
+    explanation = models.TextField()
+    status = models.CharField(
+        max_length=10, choices=AppealStatus.choices, default=AppealStatus.SUBMITTED
+    )
+    decision = models.CharField(max_length=24, choices=AppealDecision.choices, blank=True)
+    decision_note = models.TextField(blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+    #: The plan answers by then (30 days for a reconsideration, 60 for an appeal).
+    due_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    #: The form's one-time key: a double click or a retry is the same appeal.
+    idempotency_key = models.CharField(max_length=64)
+
+    objects = AppealQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "idempotency_key"], name="appeal_idempotency_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.tracking_number}"
+
+
+class AppealAttachment(models.Model):
+    """A document sent with an appeal, stored outside the web root (``var/attachments``)
+    under a random name; only its office can download it."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="attachments")
+    file_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    storage_name = models.CharField(max_length=80, unique=True)
+    uploaded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Attachment {self.pk} of {self.appeal_id}"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from healtheos.claims import form_views, submission_views, views
+from healtheos.claims import appeal_views, form_views, submission_views, views
 
 app_name = "claims"
 
@@ -16,5 +16,13 @@ urlpatterns = [
         submission_views.submission_ack,
         name="submission_ack",
     ),
+    path("appeals/", appeal_views.appeal_list, name="appeals"),
+    path("appeals/<int:appeal_id>/", appeal_views.appeal_detail, name="appeal"),
+    path(
+        "appeals/<int:appeal_id>/documents/<int:attachment_id>/",
+        appeal_views.appeal_attachment,
+        name="appeal_attachment",
+    ),
     path("<str:claim_number>/", views.detail, name="detail"),
+    path("<str:claim_number>/appeal/", appeal_views.new_appeal, name="new_appeal"),
 ]

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from healtheos.accounts.permissions import signed_in_user
 from healtheos.audit.services import audit_record
 from healtheos.claims.forms import ClaimSearchForm
-from healtheos.claims.models import Claim
+from healtheos.claims.models import Appeal, Claim
 from healtheos.claims.selectors import ClaimFilter, claim_get, claim_search
 from healtheos.offices.models import Office
 from healtheos.offices.permissions import office_function_required
@@ -121,5 +121,6 @@ def detail(request: HttpRequest, claim_number: str) -> HttpResponse:
             "history": list(claim.history.all()),
             "payments": payments,
             "replacements": replacements,
+            "appeals": list(Appeal.objects.for_office(office).filter(claim=claim)),
         },
     )
