@@ -160,9 +160,16 @@ def eligibility(settings: BenchSettings) -> str:
     return run(settings)
 
 
+def claims(settings: BenchSettings) -> str:
+    from healtheos.benchmarks.claims import claims as run
+
+    return run(settings)
+
+
 SUITES: dict[str, Callable[[BenchSettings], str]] = {
     "ceiling": ceiling,
     "hasher": hashing,
     "auth": auth,
     "eligibility": eligibility,
+    "claims": claims,
 }

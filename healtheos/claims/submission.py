@@ -96,6 +96,7 @@ def submission_receive(
     user: User | None = None,
     api_client: ApiClient | None = None,
     background: bool = True,
+    adjudicate: bool = True,
 ) -> Submission:
     """Store an 837 as a submission and have it read and acknowledged (in the background,
     or at once with ``background=False``). Sending the same file again returns the first
@@ -138,7 +139,7 @@ def submission_receive(
         )
         submission.refresh_from_db()  # the inline backend has already finished it
     else:
-        submission_process(submission_id=submission.pk)
+        submission_process(submission_id=submission.pk, adjudicate=adjudicate)
         submission.refresh_from_db()
     return submission
 
@@ -385,7 +386,7 @@ def _batch_277ca(
     )
 
 
-def submission_process(*, submission_id: int) -> None:
+def submission_process(*, submission_id: int, adjudicate: bool = True) -> None:
     """Read, check, store and acknowledge one submission (idempotent: a finished one is
     left alone; an interrupted one is finished without storing a claim twice)."""
     submission = (
@@ -459,9 +460,10 @@ def submission_process(*, submission_id: int) -> None:
         obj=submission,
         detail={"ack": kind, "accepted": accepted, "rejected": rejected},
     )
-    run_after_commit(
-        "healtheos.claims.submission.submission_adjudicate", submission_id=submission.pk
-    )
+    if adjudicate:
+        run_after_commit(
+            "healtheos.claims.submission.submission_adjudicate", submission_id=submission.pk
+        )
 
 
 def submission_adjudicate(*, submission_id: int) -> None:
