@@ -248,7 +248,8 @@ def _pay_payee(*, plan: Plan, payee_id: int, on: dt.date) -> Payment | None:
     with transaction.atomic():
         claims = list(
             Claim.objects.payer_wide()
-            .select_for_update()
+            # Only the claims are locked: PAYABLE's outer join to payments has no row to lock.
+            .select_for_update(of=("self",))
             .filter(PAYABLE, plan=plan, billing_organization_id=payee_id)
             .order_by("claim_number")
         )

@@ -20,6 +20,7 @@ from healtheos.interop.x12.tokenizer import (
     Delimiters,
     Segment,
     X12SyntaxError,
+    tokenize,
     valid_segment_id,
 )
 
@@ -574,3 +575,54 @@ def _set(
     set_id: str, control: str, implementation: str, position: int, start: int, stop: int
 ) -> TransactionSet:
     return TransactionSet(set_id, control, implementation, position, start, stop)
+
+
+@dataclass(frozen=True)
+class Received:
+    """An interchange as the transaction readers start from it: its segments, envelope
+    (None when not even the ISA could be read), the sets whose envelope is sound, and
+    every fault found so far (readers add theirs)."""
+
+    segments: list[Segment]
+    envelope: Envelope | None
+    sets: list[tuple[Group, TransactionSet]]
+    errors: list[X12SyntaxError]
+
+
+def receive(data: str | bytes) -> Received:
+    """Tokenize and check the envelope, collecting faults instead of raising: a set in a
+    broken group, or a set whose own envelope is broken, is left out of ``sets``; an
+    interchange-level fault leaves no sets at all."""
+    try:
+        segments, delimiters = tokenize(data, check_ids=False)
+        envelope, errors = read_envelope(segments, delimiters)
+    except X12SyntaxError as error:
+        return Received([], None, [], [error])
+    if any(error.interchange_code for error in errors):
+        return Received(segments, envelope, [], list(errors))
+    broken_groups = {e.group_position for e in errors if e.group_code}
+    broken_sets = {e.set_position for e in errors if e.set_position}
+    sets = [
+        (group, transaction)
+        for group in envelope.groups
+        if group.position not in broken_groups
+        for transaction in group.sets
+        if transaction.position not in broken_sets
+    ]
+    return Received(segments, envelope, sets, list(errors))
+
+
+def unexpected_set(group: Group, transaction: TransactionSet, expected: str) -> X12SyntaxError:
+    """The 999 fault for a set of another kind than the reader answers (IK502 1)."""
+    return X12SyntaxError(
+        f"A {transaction.set_id} cannot be answered here; send a {expected}.",
+        segment_position=transaction.position,
+        segment_id="ST",
+        element_position=1,
+        code="7",
+        set_code="1",
+        set_position=transaction.position,
+        group_position=group.position,
+        position_in_set=1,
+        bad_value=transaction.set_id,
+    )

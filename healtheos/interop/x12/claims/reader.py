@@ -37,9 +37,9 @@ from healtheos.interop.x12.claims.model import (
     Subscriber,
 )
 from healtheos.interop.x12.eligibility.segments import Name, read_date
-from healtheos.interop.x12.envelope import Envelope, Group, TransactionSet, read_envelope
+from healtheos.interop.x12.envelope import Envelope, Group, TransactionSet, receive
 from healtheos.interop.x12.envelope import valid_time as _valid_time
-from healtheos.interop.x12.tokenizer import Segment, X12SyntaxError, tokenize
+from healtheos.interop.x12.tokenizer import Segment, X12SyntaxError
 
 _VERSIONS = PROFESSIONAL_VERSIONS | INSTITUTIONAL_VERSIONS
 
@@ -62,39 +62,29 @@ def receive_837(data: str | bytes, *, today: dt.date | None = None) -> Receipt83
 
 def _receive(data: str | bytes, today: dt.date) -> Receipt837:
     try:
-        segments, delimiters = tokenize(data, check_ids=False)
-        envelope, errors = read_envelope(segments, delimiters)
-    except X12SyntaxError as error:
-        return Receipt837(None, (), (error,))
+        received = receive(data)
     except Exception as error:
         return Receipt837(None, (), (X12SyntaxError(f"Unreadable input: {error}", code="1"),))
-    if any(error.interchange_code for error in errors):
-        return Receipt837(envelope, (), tuple(errors))
-    broken_groups = {e.group_position for e in errors if e.group_code}
-    broken_sets = {e.set_position for e in errors if e.set_position}
+    errors = received.errors
     batches: list[ClaimBatch] = []
-    for group in envelope.groups:
-        if group.position in broken_groups:
+    for group, transaction in received.sets:
+        problem = _unsupported(group, transaction)
+        if problem is not None:
+            errors.append(problem)
             continue
-        for transaction in group.sets:
-            if transaction.position in broken_sets:
-                continue
-            problem = _unsupported(group, transaction)
-            if problem is not None:
-                errors.append(problem)
-                continue
-            reader = _Reader(segments, envelope, group, transaction, today)
-            try:
-                batch = reader.read()
-            except X12SyntaxError as error:
-                errors.extend(reader.errors)
-                errors.append(error)
-                continue
-            if reader.errors:
-                errors.extend(reader.errors)
-            else:
-                batches.append(batch)
-    return Receipt837(envelope, tuple(batches), tuple(errors))
+        assert received.envelope is not None
+        reader = _Reader(received.segments, received.envelope, group, transaction, today)
+        try:
+            batch = reader.read()
+        except X12SyntaxError as error:
+            errors.extend(reader.errors)
+            errors.append(error)
+            continue
+        if reader.errors:
+            errors.extend(reader.errors)
+        else:
+            batches.append(batch)
+    return Receipt837(received.envelope, tuple(batches), tuple(errors))
 
 
 def read_837(data: str | bytes, *, today: dt.date | None = None) -> ClaimBatch:

@@ -28,52 +28,31 @@ from healtheos.interop.x12.envelope import (
     Envelope,
     Group,
     TransactionSet,
-    read_envelope,
+    receive,
+    unexpected_set,
     valid_time,
 )
-from healtheos.interop.x12.tokenizer import Segment, X12SyntaxError, tokenize
+from healtheos.interop.x12.tokenizer import Segment, X12SyntaxError
 
 
 def receive_270(data: str | bytes) -> Receipt270:
     """Read every 270 set of an interchange, collecting faults instead of raising, so the
     sound sets are answered and the rest acknowledged with a 999 (or a TA1)."""
-    try:
-        segments, delimiters = tokenize(data, check_ids=False)
-        envelope, errors = read_envelope(segments, delimiters)
-    except X12SyntaxError as error:
-        return Receipt270(None, (), (error,))
-    if any(error.interchange_code for error in errors):
-        return Receipt270(envelope, (), tuple(errors))
-    broken_groups = {e.group_position for e in errors if e.group_code}
-    broken_sets = {e.set_position for e in errors if e.set_position}
+    received = receive(data)
+    errors = received.errors
     inquiries: list[Inquiry270] = []
-    for group in envelope.groups:
-        if group.position in broken_groups:
+    for group, transaction in received.sets:
+        if transaction.set_id != "270":
+            errors.append(unexpected_set(group, transaction, "270"))
             continue
-        for transaction in group.sets:
-            if transaction.position in broken_sets:
-                continue
-            if transaction.set_id != "270":
-                errors.append(
-                    X12SyntaxError(
-                        f"A {transaction.set_id} cannot be answered here; send a 270.",
-                        segment_position=transaction.position,
-                        segment_id="ST",
-                        element_position=1,
-                        code="7",
-                        set_code="1",
-                        set_position=transaction.position,
-                        group_position=group.position,
-                        position_in_set=1,
-                        bad_value=transaction.set_id,
-                    )
-                )
-                continue
-            try:
-                inquiries.append(_Reader(segments, envelope, group, transaction).read())
-            except X12SyntaxError as error:
-                errors.append(error)
-    return Receipt270(envelope, tuple(inquiries), tuple(errors))
+        assert received.envelope is not None
+        try:
+            inquiries.append(
+                _Reader(received.segments, received.envelope, group, transaction).read()
+            )
+        except X12SyntaxError as error:
+            errors.append(error)
+    return Receipt270(received.envelope, tuple(inquiries), tuple(errors))
 
 
 def read_270(data: str | bytes) -> Inquiry270:
