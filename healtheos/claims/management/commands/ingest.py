@@ -2,8 +2,10 @@
 
 The transaction set in each file decides what happens to it. An 837 is submitted for the
 office whose billing provider it names (or ``--office``), exactly as an upload in the
-portal would be, and its 999 and 277CA are written into ``--ack-dir``. A line is printed
-per file; the exit status is 1 when any file could not be taken at all.
+portal would be, and its 999 and 277CA are written into ``--ack-dir``. An 835 from the
+plan's payment system is balanced and stored payment by payment (with a progress line on
+standard error for large files). A line is printed per file; the exit status is 1 when any
+file could not be taken at all.
 """
 
 from __future__ import annotations
@@ -56,6 +58,19 @@ class Command(BaseCommand):
         if failed:
             raise CommandError(f"{failed} file(s) could not be taken")
 
+    def _remittance(self, path: Path, size: int) -> str:
+        from healtheos.payments.remittance_ingest import remittance_ingest
+
+        def progress(done: int) -> None:
+            if size > 4 << 20:
+                self.stderr.write(f"\r{path.name}: {100 * done // size:3d}%", ending="")
+                self.stderr.flush()
+
+        report = remittance_ingest(path=path, progress=progress)
+        if size > 4 << 20:
+            self.stderr.write("")
+        return report.line()
+
     def _office(self, tin: str, receiver: str) -> Office:
         offices = Office.objects.filter(
             organization__tin=tin, status=OfficeStatus.APPROVED
@@ -77,7 +92,9 @@ class Command(BaseCommand):
         data = path.read_bytes()
         if not data.strip():
             raise SubmissionRefused("The file is empty.")
-        set_id, receiver, tin = _facts(data)
+        set_id, receiver, tin = _facts(data[: 1 << 20])
+        if set_id == "835":
+            return self._remittance(path, len(data))
         if set_id != "837" and set_id:
             raise CommandError(f"a {set_id} is not taken by this command yet")
         office = self._office(office_tin.replace("-", "") or tin, receiver)
