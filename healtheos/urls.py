@@ -89,6 +89,7 @@ urlpatterns = [
     path("office/", include("healtheos.offices.urls")),
     path("eligibility/", include("healtheos.eligibility.urls")),
     path("claims/", include("healtheos.claims.urls")),
+    path("payments/", include("healtheos.payments.urls")),
     path("oauth/token", apiclient_views.token, name="oauth_token"),
     path("x12/v1/realtime", edi_views.realtime, name="x12_realtime"),
     path("fhir/r4/", include("healtheos.fhirapi.urls")),

@@ -1,0 +1,138 @@
+"""Remittance pages: search, the remittance in words, PDF and the raw 835."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from healtheos.accounts.permissions import signed_in_user
+from healtheos.audit.services import audit_record
+from healtheos.core.forms import UswdsFormMixin
+from healtheos.offices.models import Office
+from healtheos.offices.permissions import office_function_required
+from healtheos.offices.roles import Function
+from healtheos.payments.models import Payment
+from healtheos.payments.pdf import remittance_pdf
+from healtheos.payments.selectors import PaymentFilter, payment_get, payment_search
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PaymentSearchForm(UswdsFormMixin, forms.Form):
+    trace_number = forms.CharField(label="Check or EFT trace number", required=False, max_length=50)
+    claim_number = forms.CharField(label="Claim number", required=False, max_length=20)
+    paid_from = forms.DateField(label="Paid from", required=False, widget=DATE_INPUT)
+    paid_to = forms.DateField(label="Paid to", required=False, widget=DATE_INPUT)
+    amount = forms.DecimalField(label="Amount ($)", required=False, max_digits=13, decimal_places=2)
+    member_id = forms.CharField(label="Patient's member ID", required=False, max_length=30)
+    date_of_birth = forms.DateField(
+        label="Patient's date of birth", required=False, widget=DATE_INPUT
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("member_id") and not data.get("date_of_birth"):
+            self.add_error("date_of_birth", "Give the date of birth with the member ID.")
+        return data
+
+    def filters(self) -> PaymentFilter:
+        d = self.cleaned_data
+        return PaymentFilter(
+            trace_number=d.get("trace_number") or "",
+            paid_from=d.get("paid_from"),
+            paid_to=d.get("paid_to"),
+            amount=d.get("amount"),
+            claim_number=d.get("claim_number") or "",
+            member_id=d.get("member_id") or "",
+            birth_date=d.get("date_of_birth"),
+        )
+
+
+def _office(request: HttpRequest) -> Office:
+    office: Office = request.membership.office  # type: ignore[attr-defined]
+    return office
+
+
+@office_function_required(Function.PAYMENTS)
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    form = PaymentSearchForm(request.GET or None)
+    valid = not form.is_bound or form.is_valid()
+    filters = form.filters() if form.is_bound and valid else PaymentFilter()
+    page = Paginator(payment_search(office=_office(request), filters=filters), 25).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "payments/search.html",
+        {"form": form, "page": page, "filter_query": query.urlencode()},
+        status=200 if valid else 400,
+    )
+
+
+def _payment(request: HttpRequest, payment_id: int) -> Payment:
+    payment = payment_get(office=_office(request), payment_id=payment_id)
+    if payment is None:
+        raise Http404("no such payment")
+    audit_record(
+        action="payments.remittance_viewed",
+        actor=signed_in_user(request),
+        office=_office(request),
+        obj=payment,
+        request=request,
+    )
+    return payment
+
+
+def _claim_rows(payment: Payment) -> list[Any]:
+    return list(
+        payment.claim_payments.select_related("claim__member").prefetch_related(
+            "claim__lines__adjustments", "claim__lines__remarks", "claim__adjustments"
+        )
+    )
+
+
+@office_function_required(Function.PAYMENTS)
+@require_GET
+def detail(request: HttpRequest, payment_id: int) -> HttpResponse:
+    payment = _payment(request, payment_id)
+    return render(
+        request,
+        "payments/detail.html",
+        {
+            "payment": payment,
+            "claim_payments": _claim_rows(payment),
+            "provider_adjustments": list(payment.provider_adjustments.all()),
+            "has_835": hasattr(payment, "remittance") and bool(payment.remittance.raw_x12),
+        },
+    )
+
+
+@office_function_required(Function.PAYMENTS)
+@require_GET
+def download_835(request: HttpRequest, payment_id: int) -> HttpResponse:
+    payment = _payment(request, payment_id)
+    remittance = getattr(payment, "remittance", None)
+    if remittance is None or not remittance.raw_x12:
+        raise Http404("no 835 for this payment")
+    response = HttpResponse(remittance.raw_x12, content_type="application/edi-x12")
+    response["Content-Disposition"] = f'attachment; filename="{payment.trace_number}.835"'
+    return response
+
+
+@office_function_required(Function.PAYMENTS)
+@require_GET
+def download_pdf(request: HttpRequest, payment_id: int) -> HttpResponse:
+    payment = _payment(request, payment_id)
+    response = HttpResponse(
+        remittance_pdf(payment, _claim_rows(payment)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{payment.trace_number}.pdf"'
+    return response
