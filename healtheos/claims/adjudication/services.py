@@ -22,6 +22,7 @@ from healtheos.claims.models import (
     FrequencyCode,
 )
 from healtheos.members.models import Accumulator, Member
+from healtheos.payments.generate import remittance_store
 from healtheos.payments.models import ClaimPayment, Payment, PaymentMethod
 from healtheos.plans.models import Plan
 
@@ -285,6 +286,8 @@ def _pay_payee(*, plan: Plan, payee_id: int, on: dt.date) -> Payment | None:
                 claim.save(update_fields=["status", "paid_at"])
                 _event(claim, ClaimStatus.PAID, now, f"Paid on {payment.trace_number}")
         ClaimPayment.objects.bulk_create(rows)
+        # The 835 the payee's systems receive, written once and kept with the payment.
+        remittance_store(payment=payment, at=now)
         audit_record(
             action="payments.cycle_run",
             obj=payment,
