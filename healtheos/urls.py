@@ -90,6 +90,7 @@ urlpatterns = [
     path("eligibility/", include("healtheos.eligibility.urls")),
     path("claims/", include("healtheos.claims.urls")),
     path("payments/", include("healtheos.payments.urls")),
+    path("messages/", include("healtheos.messaging.urls")),
     path("oauth/token", apiclient_views.token, name="oauth_token"),
     path("x12/v1/realtime", edi_views.realtime, name="x12_realtime"),
     path("fhir/r4/", include("healtheos.fhirapi.urls")),

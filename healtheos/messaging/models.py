@@ -96,8 +96,10 @@ class Message(models.Model):
 
 
 class Attachment(models.Model):
+    """A file sent with a message, stored by ``core.attachments`` outside the web root."""
+
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to="messages/%Y/%m/")
+    storage_name = models.CharField(max_length=80, default="", db_index=True)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

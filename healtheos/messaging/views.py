@@ -1,0 +1,334 @@
+"""The message center: the office's threads with the plan, and the plan's inbox."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.db.models import Max
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from healtheos.accounts.models import PayerRole
+from healtheos.accounts.permissions import payer_role_required, signed_in_user
+from healtheos.audit.services import audit_record
+from healtheos.claims.selectors import claim_get
+from healtheos.core import attachments
+from healtheos.core.forms import UswdsFormMixin
+from healtheos.messaging.models import Attachment, Department, Thread, ThreadStatus
+from healtheos.messaging.services import (
+    message_send,
+    thread_assign,
+    thread_mark_read,
+    thread_search,
+    thread_set_status,
+    thread_start,
+    unread_count,
+)
+from healtheos.offices.models import Office
+from healtheos.offices.permissions import office_function_required
+from healtheos.offices.roles import Function
+
+MAX_FILES = 5
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    def clean(self, data: object, initial: object = None) -> object:
+        if isinstance(data, list | tuple):
+            return [super(FilesField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
+
+
+def _files_field() -> FilesField:
+    return FilesField(
+        label="Attachments",
+        required=False,
+        help_text="PDF, PNG or JPEG, up to 10 MB each, up to 5 files.",
+        widget=MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+    )
+
+
+class ReplyForm(UswdsFormMixin, forms.Form):
+    body = forms.CharField(
+        label="Your message", max_length=8000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    documents = _files_field()
+    key = forms.CharField(widget=forms.HiddenInput)
+
+
+class NewThreadForm(ReplyForm):
+    department = forms.ChoiceField(label="To", choices=Department.choices)
+    subject = forms.CharField(label="Subject", max_length=150)
+    claim_number = forms.CharField(
+        label="About a claim (its number)",
+        required=False,
+        max_length=20,
+        help_text="Optional: the plan's claim number.",
+    )
+
+    field_order = ["department", "subject", "claim_number", "body", "documents", "key"]
+
+
+def _office(request: HttpRequest) -> Office:
+    office: Office = request.membership.office  # type: ignore[attr-defined]
+    return office
+
+
+def _files(request: HttpRequest) -> tuple[list[Any], list[str]]:
+    files = request.FILES.getlist("documents")
+    return files, [f.name or "attachment" for f in files]
+
+
+@office_function_required(Function.MESSAGES_VIEW)
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    office = _office(request)
+    text = request.GET.get("q", "")[:100]
+    threads = (
+        Thread.objects.for_office(office)
+        .filter(thread_search(office=office, text=text))
+        .distinct()
+        .order_by("-updated_at")[:100]
+    )
+    return render(
+        request,
+        "messaging/inbox.html",
+        {
+            "threads": threads,
+            "q": text,
+            "unread": unread_count(office=office, user=signed_in_user(request)),
+        },
+    )
+
+
+@office_function_required(Function.MESSAGES_SEND)
+@require_http_methods(["GET", "POST"])
+def new_thread(request: HttpRequest) -> HttpResponse:
+    office = _office(request)
+    form = NewThreadForm(
+        request.POST or None, request.FILES or None, initial={"key": uuid.uuid4().hex}
+    )
+    if request.method == "POST" and form.is_valid():
+        files, names = _files(request)
+        claim = None
+        number = form.cleaned_data["claim_number"].strip()
+        if number:
+            claim = claim_get(office=office, claim_number=number.upper())
+            if claim is None:
+                form.add_error("claim_number", "No claim of your office has this number.")
+        if len(files) > MAX_FILES:
+            form.add_error("documents", "Attach at most 5 files.")
+        if not form.errors:
+            try:
+                thread = thread_start(
+                    office=office,
+                    author=signed_in_user(request),
+                    department=form.cleaned_data["department"],
+                    category="",
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                    idempotency_key=form.cleaned_data["key"][:64],
+                    claim=claim,
+                    member=claim.member if claim else None,
+                    files=files,
+                    names=names,
+                )
+            except attachments.AttachmentRefused as error:
+                form.add_error("documents", f"Not sent: {error}")
+            else:
+                return HttpResponseRedirect(reverse("messaging:thread", args=[thread.pk]))
+    return render(request, "messaging/new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _thread(request: HttpRequest, thread_id: int) -> Thread:
+    thread = Thread.objects.for_office(_office(request)).filter(pk=thread_id).first()
+    if thread is None:
+        raise Http404("no such thread")
+    return thread
+
+
+@office_function_required(Function.MESSAGES_VIEW)
+@require_http_methods(["GET", "POST"])
+def thread_view(request: HttpRequest, thread_id: int) -> HttpResponse:
+    thread = _thread(request, thread_id)
+    user = signed_in_user(request)
+    form = ReplyForm(request.POST or None, request.FILES or None, initial={"key": uuid.uuid4().hex})
+    if request.method == "POST":
+        from healtheos.offices.roles import role_allows
+
+        if not role_allows(request.membership.role, Function.MESSAGES_SEND):  # type: ignore[attr-defined]
+            raise Http404("no such thread")
+        if form.is_valid():
+            files, names = _files(request)
+            try:
+                message_send(
+                    thread=thread,
+                    author=user,
+                    body=form.cleaned_data["body"],
+                    idempotency_key=form.cleaned_data["key"][:64],
+                    files=files,
+                    names=names,
+                )
+            except attachments.AttachmentRefused as error:
+                form.add_error("documents", f"Not sent: {error}")
+            else:
+                return HttpResponseRedirect(reverse("messaging:thread", args=[thread.pk]))
+    thread_mark_read(thread=thread, user=user)
+    audit_record(
+        action="messages.thread_viewed",
+        actor=user,
+        office=thread.office,
+        obj=thread,
+        member_pk=thread.member_id,
+        request=request,
+    )
+    return render(
+        request,
+        "messaging/thread.html",
+        {
+            "thread": thread,
+            "messages_list": thread.messages.select_related("author").prefetch_related(
+                "attachments"
+            ),
+            "form": form,
+            "payer": False,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _attachment_response(thread: Thread, attachment_id: int) -> HttpResponse:
+    document = Attachment.objects.filter(message__thread=thread, pk=attachment_id).first()
+    if document is None or not document.storage_name:
+        raise Http404("no such attachment")
+    try:
+        content = attachments.path_of(document.storage_name).read_bytes()
+    except FileNotFoundError as error:
+        raise Http404("attachment missing") from error
+    response = HttpResponse(content, content_type=document.content_type)
+    safe = "".join(ch for ch in document.original_name if ch.isalnum() or ch in "._- ")
+    response["Content-Disposition"] = f'attachment; filename="{safe or "attachment"}"'
+    return response
+
+
+@office_function_required(Function.MESSAGES_VIEW)
+@require_GET
+def attachment(request: HttpRequest, thread_id: int, attachment_id: int) -> HttpResponse:
+    return _attachment_response(_thread(request, thread_id), attachment_id)
+
+
+# -- the plan's inbox ------------------------------------------------------------------------
+
+STAFF = (PayerRole.PROVIDER_SERVICES, PayerRole.UM_REVIEWER)
+
+
+def _plan_threads(request: HttpRequest) -> Any:
+    user = signed_in_user(request)
+    if user.plan_id is None:
+        return Thread.objects.payer_wide().none()
+    return Thread.objects.payer_wide().filter(office__plan_id=user.plan_id)
+
+
+@payer_role_required(*STAFF)
+@require_GET
+def payer_inbox(request: HttpRequest) -> HttpResponse:
+    department = request.GET.get("department", "")
+    status = request.GET.get("status", "open")
+    threads = _plan_threads(request).select_related("office", "assigned_to")
+    if department in Department.values:
+        threads = threads.filter(department=department)
+    if status in ThreadStatus.values:
+        threads = threads.filter(status=status)
+    threads = threads.annotate(last=Max("messages__created_at")).order_by("updated_at")[:200]
+    return render(
+        request,
+        "messaging/payer_inbox.html",
+        {
+            "threads": threads,
+            "department": department,
+            "status": status,
+            "departments": Department.choices,
+            "statuses": ThreadStatus.choices,
+        },
+    )
+
+
+def _payer_thread(request: HttpRequest, thread_id: int) -> Thread:
+    thread: Thread | None = (
+        _plan_threads(request).filter(pk=thread_id).select_related("office").first()
+    )
+    if thread is None:
+        raise Http404("no such thread")
+    return thread
+
+
+@payer_role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def payer_thread(request: HttpRequest, thread_id: int) -> HttpResponse:
+    thread = _payer_thread(request, thread_id)
+    user = signed_in_user(request)
+    form = ReplyForm(request.POST or None, request.FILES or None, initial={"key": uuid.uuid4().hex})
+    if request.method == "POST" and form.is_valid():
+        files, names = _files(request)
+        try:
+            message_send(
+                thread=thread,
+                author=user,
+                body=form.cleaned_data["body"],
+                idempotency_key=form.cleaned_data["key"][:64],
+                files=files,
+                names=names,
+                from_payer=True,
+            )
+        except attachments.AttachmentRefused as error:
+            form.add_error("documents", f"Not sent: {error}")
+        else:
+            return HttpResponseRedirect(reverse("messaging:payer_thread", args=[thread.pk]))
+    audit_record(
+        action="messages.thread_viewed",
+        actor=user,
+        office=thread.office,
+        obj=thread,
+        member_pk=thread.member_id,
+        request=request,
+    )
+    return render(
+        request,
+        "messaging/thread.html",
+        {
+            "thread": thread,
+            "messages_list": thread.messages.select_related("author").prefetch_related(
+                "attachments"
+            ),
+            "form": form,
+            "payer": True,
+            "statuses": ThreadStatus.choices,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@payer_role_required(*STAFF)
+@require_POST
+def payer_thread_update(request: HttpRequest, thread_id: int) -> HttpResponse:
+    thread = _payer_thread(request, thread_id)
+    user = signed_in_user(request)
+    if request.POST.get("assign") == "me":
+        thread_assign(thread=thread, assignee=user, actor=user)
+    status = request.POST.get("status", "")
+    if status in ThreadStatus.values:
+        thread_set_status(thread=thread, status=status, actor=user)
+    return HttpResponseRedirect(reverse("messaging:payer_thread", args=[thread.pk]))
+
+
+@payer_role_required(*STAFF)
+@require_GET
+def payer_attachment(request: HttpRequest, thread_id: int, attachment_id: int) -> HttpResponse:
+    return _attachment_response(_payer_thread(request, thread_id), attachment_id)
