@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from healtheos.accounts.permissions import signed_in_user
@@ -18,7 +20,12 @@ from healtheos.offices.permissions import office_function_required
 from healtheos.offices.roles import Function
 from healtheos.payments.models import Payment
 from healtheos.payments.pdf import remittance_pdf
-from healtheos.payments.selectors import PaymentFilter, payment_get, payment_search
+from healtheos.payments.selectors import (
+    PaymentFilter,
+    payment_get,
+    payment_search,
+    payment_summary,
+)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -72,7 +79,15 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "payments/search.html",
-        {"form": form, "page": page, "filter_query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "filter_query": query.urlencode(),
+            "summary": payment_summary(
+                office=_office(request),
+                since=timezone.localdate().replace(day=1) - dt.timedelta(days=365),
+            ),
+        },
         status=200 if valid else 400,
     )
 

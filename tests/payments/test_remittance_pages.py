@@ -70,3 +70,19 @@ def test_front_desk_is_told_which_role_has_payments(world: World) -> None:
 def test_a_member_id_search_needs_the_date_of_birth(world: World, paid: object) -> None:
     response = world.client_for(world.bill).get("/payments/", {"member_id": "TM1"})
     assert response.status_code == 400
+
+
+def test_the_summary_totals_the_offices_payments_only(world: World, paid: object) -> None:
+    from django.utils import timezone
+
+    from healtheos.payments.models import Payment
+
+    Payment.objects.payer_wide().filter(pk=world.bluebonnet.payment.pk).update(
+        payment_date=timezone.localdate()
+    )
+    page = world.client_for(world.bill).get("/payments/").content.decode()
+    assert "Summary of the last twelve months" in page
+    assert "Paid as primary" in page
+    assert "$150.00" in page
+    other = world.client_for(world.olga).get("/payments/").content.decode()
+    assert "Paid as primary" not in other
