@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from django import forms
@@ -10,9 +12,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from healtheos.accounts.permissions import signed_in_user
+from healtheos.accounts.models import PayerRole
+from healtheos.accounts.permissions import payer_role_required, signed_in_user
 from healtheos.audit.services import audit_record
 from healtheos.core.forms import UswdsFormMixin
 from healtheos.offices.models import Office
@@ -20,6 +23,7 @@ from healtheos.offices.permissions import office_function_required
 from healtheos.offices.roles import Function
 from healtheos.payments.models import Payment
 from healtheos.payments.pdf import remittance_pdf
+from healtheos.payments.remittance_ingest import remittance_ingest
 from healtheos.payments.selectors import (
     PaymentFilter,
     payment_get,
@@ -151,3 +155,25 @@ def download_pdf(request: HttpRequest, payment_id: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{payment.trace_number}.pdf"'
     return response
+
+
+class RemittanceUploadForm(UswdsFormMixin, forms.Form):
+    file = forms.FileField(label="835 file", help_text="Remittance advice from the payment system.")
+
+
+@payer_role_required(PayerRole.ADMINISTRATOR)
+@require_http_methods(["GET", "POST"])
+def payer_upload(request: HttpRequest) -> HttpResponse:
+    """The plan's upload of 835 files from its payment system (the same ingest as
+    ``healtheos ingest``)."""
+    form = RemittanceUploadForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / Path(upload.name or "remittance.835").name
+            with open(path, "wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            report = remittance_ingest(path=path)
+    return render(request, "payments/payer_upload.html", {"form": form, "report": report})

@@ -115,3 +115,20 @@ def test_unreadable_835_files_are_refused_clearly(world: World, tmp_path: Path, 
     path.write_text(text)
     report = remittance_ingest(path=path)
     assert report.payments == 0
+
+
+def test_payer_administrators_upload_an_835_in_the_console(world: World, tmp_path: Path) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from healtheos.accounts.models import PayerRole, Realm
+    from tests import factories as f
+
+    admin = f.UserFactory(
+        username="pam", realm=Realm.PAYER, payer_role=PayerRole.ADMINISTRATOR, plan=world.sunrise
+    )
+    data = write(tmp_path, remittance_for(world)).read_bytes()
+    response = world.client_for(admin).post(
+        "/payments/plan/upload/", {"file": SimpleUploadedFile("pay.835", data)}
+    )
+    assert "1 payments, 1 claim payments" in response.content.decode()
+    assert world.client_for(world.bill).get("/payments/plan/upload/").status_code == 404
