@@ -214,3 +214,27 @@ def thread_assign(*, thread: Thread, assignee: User | None, actor: User) -> Thre
 def thread_search(*, office: Office, text: str) -> Q:
     words = text.strip()
     return Q(subject__icontains=words) | Q(messages__body__icontains=words) if words else Q()
+
+
+def response_times(*, threads: object, days: int = 30) -> list[tuple[str, int, float | None]]:
+    """Per department: threads opened in the last ``days`` days and the median hours to the
+    plan's first answer (None when none was answered)."""
+    import statistics
+    from datetime import timedelta
+
+    from healtheos.messaging.models import Department
+
+    since = timezone.now() - timedelta(days=days)
+    rows: list[tuple[str, int, float | None]] = []
+    recent = threads.filter(created_at__gte=since)  # type: ignore[attr-defined]
+    for value, label in Department.choices:
+        hours = []
+        opened = 0
+        for thread in recent.filter(department=value).prefetch_related("messages"):
+            opened += 1
+            messages = sorted(thread.messages.all(), key=lambda m: m.created_at)
+            answer = next((m for m in messages if m.from_payer), None)
+            if answer is not None:
+                hours.append((answer.created_at - thread.created_at).total_seconds() / 3600)
+        rows.append((label, opened, statistics.median(hours) if hours else None))
+    return rows

@@ -21,6 +21,7 @@ from healtheos.core.forms import UswdsFormMixin
 from healtheos.messaging.models import Attachment, Department, Thread, ThreadStatus
 from healtheos.messaging.services import (
     message_send,
+    response_times,
     thread_assign,
     thread_mark_read,
     thread_search,
@@ -256,6 +257,7 @@ def payer_inbox(request: HttpRequest) -> HttpResponse:
             "status": status,
             "departments": Department.choices,
             "statuses": ThreadStatus.choices,
+            "response_times": response_times(threads=_plan_threads(request)),
         },
     )
 

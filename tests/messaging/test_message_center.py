@@ -97,6 +97,10 @@ def test_the_plan_answers_and_the_office_is_mailed_without_health_information(
     assert mail.outbox
     assert "bundled" not in mail.outbox[-1].body
     assert thread.subject not in mail.outbox[-1].subject
+    inbox = staff.get("/messages/plan/", {"status": "waiting_on_office"}).content.decode()
+    assert "Response times, last 30 days" in inbox
+    times = inbox[inbox.index("Response times") :]
+    assert "0.0 h" in times, times[:1500]  # the claims department's median first answer
     staff.post(f"/messages/plan/{thread.pk}/update/", {"status": "closed", "assign": "me"})
     thread.refresh_from_db()
     assert (thread.status, thread.assigned_to) == ("closed", sam)
