@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import models
 
 if TYPE_CHECKING:
@@ -96,3 +97,50 @@ class ProviderAdjustment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reason_code} {self.amount}"
+
+
+class EnrollmentStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for the plan's approval"
+    APPROVED = "approved", "Approved: payments go to this account"
+    REJECTED = "rejected", "Rejected"
+
+
+class EftEnrollmentQuerySet(OfficeScopedQuerySet["EftEnrollment"]):
+    def office_q(self, office: Office) -> models.Q:
+        return models.Q(office=office)
+
+
+class EftEnrollment(models.Model):
+    """An office's request to be paid by EFT (and to receive ERAs): the bank account is
+    kept encrypted and shown only by its last four digits."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(
+        max_length=10, choices=EnrollmentStatus.choices, default=EnrollmentStatus.PENDING
+    )
+    routing_number = models.CharField(max_length=9)
+    account_type = models.CharField(
+        max_length=8, choices=[("checking", "Checking"), ("savings", "Savings")]
+    )
+    account_last4 = models.CharField(max_length=4)
+    account_encrypted = models.TextField()
+    era_delivery = models.CharField(
+        max_length=16,
+        choices=[("portal", "In the portal"), ("clearinghouse", "Through a clearinghouse")],
+        default="portal",
+    )
+    clearinghouse = models.CharField(max_length=80, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=300, blank=True)
+
+    objects = EftEnrollmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+
+    def __str__(self) -> str:
+        return f"EFT enrollment {self.pk} ({self.status})"

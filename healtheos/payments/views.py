@@ -9,8 +9,9 @@ from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -177,3 +178,69 @@ def payer_upload(request: HttpRequest) -> HttpResponse:
                     out.write(chunk)
             report = remittance_ingest(path=path)
     return render(request, "payments/payer_upload.html", {"form": form, "report": report})
+
+
+class EnrollmentForm(UswdsFormMixin, forms.Form):
+    routing_number = forms.CharField(
+        label="Bank routing number",
+        min_length=9,
+        max_length=9,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    account_number = forms.CharField(
+        label="Account number",
+        min_length=4,
+        max_length=17,
+        help_text="Shown again only by its last four digits.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    account_type = forms.ChoiceField(
+        label="Account type", choices=[("checking", "Checking"), ("savings", "Savings")]
+    )
+    era_delivery = forms.ChoiceField(
+        label="Remittance advice (ERA)",
+        choices=[("portal", "In the portal"), ("clearinghouse", "Through a clearinghouse")],
+    )
+    clearinghouse = forms.CharField(label="Clearinghouse name", required=False, max_length=80)
+
+    def clean_routing_number(self) -> str:
+        from healtheos.payments.enrollment import routing_number_valid
+
+        value: str = self.cleaned_data["routing_number"].strip()
+        if not routing_number_valid(value):
+            raise forms.ValidationError(
+                "Not a valid routing number: check the nine digits (the last is a check digit)."
+            )
+        return value
+
+    def clean_account_number(self) -> str:
+        value: str = self.cleaned_data["account_number"].strip()
+        if not value.isdigit():
+            raise forms.ValidationError("An account number has only digits.")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("era_delivery") == "clearinghouse" and not data.get("clearinghouse"):
+            self.add_error("clearinghouse", "Name the clearinghouse that receives your ERAs.")
+        return data
+
+
+@office_function_required(Function.OFFICE_ADMIN)
+@require_http_methods(["GET", "POST"])
+def enrollment(request: HttpRequest) -> HttpResponse:
+    from healtheos.payments.enrollment import eft_enrollment_submit
+    from healtheos.payments.models import EftEnrollment
+
+    office = _office(request)
+    form = EnrollmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        eft_enrollment_submit(office=office, user=signed_in_user(request), **form.cleaned_data)
+        return HttpResponseRedirect(reverse("payments:enrollment"))
+    current = EftEnrollment.objects.for_office(office).first()
+    return render(
+        request,
+        "payments/enrollment.html",
+        {"form": form, "current": current},
+        status=400 if form.errors else 200,
+    )
