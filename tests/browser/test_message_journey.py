@@ -30,3 +30,47 @@ def test_an_office_sends_a_message_and_reads_the_thread(page: Page, world: World
     expect(page.get_by_text("Why was this denied?")).to_be_visible()
     assert_accessible(page)
     zoom_and_reflow_screenshots(page, "message-thread")
+
+
+def test_an_office_and_the_plan_hold_a_conversation_with_attachments(
+    page: Page, world: World, tmp_path: Path, browser: object, live_server: object
+) -> None:
+    from healtheos.accounts.models import PayerRole, Realm
+    from tests import factories as f
+
+    record = tmp_path / "eob.pdf"
+    record.write_bytes(b"%PDF-1.4\n% synthetic\n")
+    sign_in(page, "bill")
+    page.goto("/messages/new/")
+    page.get_by_label("To").select_option(label="Claims")
+    page.get_by_label("Subject").fill("Denied line, records attached")
+    page.get_by_label("Your message").fill("See the attached record.")
+    page.get_by_label("Attachments").set_input_files(str(record))
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("link", name="eob.pdf")).to_be_visible()
+
+    f.UserFactory(
+        username="sam",
+        realm=Realm.PAYER,
+        payer_role=PayerRole.PROVIDER_SERVICES,
+        plan=world.sunrise,
+    )
+    staff = browser.new_context(base_url=live_server.url)  # type: ignore[attr-defined]
+    staff.add_init_script(
+        path=str(Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js")
+    )
+    payer = staff.new_page()
+    sign_in(payer, "sam")
+    payer.goto("/messages/plan/")
+    assert_accessible(payer)
+    payer.get_by_role("link", name="Denied line, records attached").click()
+    expect(payer.get_by_role("link", name="eob.pdf")).to_be_visible()
+    assert_accessible(payer)
+    payer.get_by_label("Your message").fill("Thank you; the line will be reprocessed.")
+    payer.get_by_role("button", name="Send").click()
+    expect(payer.get_by_text("the line will be reprocessed")).to_be_visible()
+    staff.close()
+
+    page.reload()
+    expect(page.get_by_text("the line will be reprocessed")).to_be_visible()
+    assert_accessible(page)
