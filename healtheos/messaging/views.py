@@ -74,7 +74,28 @@ class NewThreadForm(ReplyForm):
         help_text="Optional: the plan's claim number.",
     )
 
-    field_order = ["department", "subject", "claim_number", "body", "documents", "key"]
+    member_id = forms.CharField(
+        label="About a patient (member ID)",
+        required=False,
+        max_length=30,
+        help_text="Optional: with the date of birth.",
+    )
+    date_of_birth = forms.DateField(
+        label="Patient's date of birth",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    field_order = [
+        "department",
+        "subject",
+        "claim_number",
+        "member_id",
+        "date_of_birth",
+        "body",
+        "documents",
+        "key",
+    ]
 
 
 def _office(request: HttpRequest) -> Office:
@@ -124,6 +145,19 @@ def new_thread(request: HttpRequest) -> HttpResponse:
             claim = claim_get(office=office, claim_number=number.upper())
             if claim is None:
                 form.add_error("claim_number", "No claim of your office has this number.")
+        member = claim.member if claim else None
+        member_id = form.cleaned_data["member_id"].strip()
+        if member_id:
+            from healtheos.eligibility.lookup import normalize_member_id
+            from healtheos.members.models import Member
+
+            member = Member.objects.filter(
+                plan_id=office.plan_id,
+                member_id=normalize_member_id(member_id),
+                birth_date=form.cleaned_data["date_of_birth"],
+            ).first()
+            if member is None:
+                form.add_error("member_id", "No member has this member ID with this date of birth.")
         if len(files) > MAX_FILES:
             form.add_error("documents", "Attach at most 5 files.")
         if not form.errors:
@@ -137,7 +171,7 @@ def new_thread(request: HttpRequest) -> HttpResponse:
                     body=form.cleaned_data["body"],
                     idempotency_key=form.cleaned_data["key"][:64],
                     claim=claim,
-                    member=claim.member if claim else None,
+                    member=member,
                     files=files,
                     names=names,
                 )

@@ -130,3 +130,13 @@ def test_search_finds_a_thread_by_its_words(world: World) -> None:
     new(world)
     page = world.client_for(world.bill).get("/messages/", {"q": "denial of line"}).content.decode()
     assert "Why was line 2 denied?" in page
+
+
+def test_a_message_about_a_patient_needs_two_identifiers(world: World) -> None:
+    member = world.bluebonnet.member
+    response = new(world, member_id=member.member_id, date_of_birth="1999-01-01")
+    assert response.status_code == 400
+    assert "No member has this member ID" in response.content.decode()
+    response = new(world, member_id=member.member_id, date_of_birth=member.birth_date.isoformat())
+    assert response.status_code == 302
+    assert Thread.objects.for_office(world.bluebonnet.office).get(member=member)
