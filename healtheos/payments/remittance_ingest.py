@@ -166,19 +166,25 @@ def _store(remittance: Remittance835, digest: str, at: dt.datetime) -> Payment:
             )
             for a in remittance.provider_adjustments
         )
-        for p in remittance.claims:
-            claim = found[p.payer_claim_number]
-            if claim.status == ClaimStatus.ADJUDICATED and p.paid >= 0:
-                claim.status, claim.paid_at = ClaimStatus.PAID, at
-                claim.save(update_fields=["status", "paid_at"])
-                ClaimStatusEvent.objects.create(
-                    claim=claim,
-                    status=ClaimStatus.PAID,
-                    category_code="F1",
-                    status_code="65",
-                    at=at,
-                    note=f"Paid on {trace}",
-                )
+        paid = [
+            found[p.payer_claim_number]
+            for p in remittance.claims
+            if found[p.payer_claim_number].status == ClaimStatus.ADJUDICATED and p.paid >= 0
+        ]
+        for claim in paid:
+            claim.status, claim.paid_at = ClaimStatus.PAID, at
+        Claim.objects.payer_wide().bulk_update(paid, ["status", "paid_at"], batch_size=1000)
+        ClaimStatusEvent.objects.bulk_create(
+            ClaimStatusEvent(
+                claim=claim,
+                status=ClaimStatus.PAID,
+                category_code="F1",
+                status_code="65",
+                at=at,
+                note=f"Paid on {trace}",
+            )
+            for claim in paid
+        )
         audit_record(
             action="payments.remittance_ingested",
             obj=payment,
