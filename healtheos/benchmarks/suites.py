@@ -166,10 +166,17 @@ def claims(settings: BenchSettings) -> str:
     return run(settings)
 
 
+def payments(settings: BenchSettings) -> str:
+    from healtheos.benchmarks.payments import payments as run
+
+    return run(settings)
+
+
 SUITES: dict[str, Callable[[BenchSettings], str]] = {
     "ceiling": ceiling,
     "hasher": hashing,
     "auth": auth,
     "eligibility": eligibility,
     "claims": claims,
+    "payments": payments,
 }

@@ -15,6 +15,7 @@ from healtheos.interop.x12.remittance import (
     Adjustment,
     Contact,
     Party,
+    ProviderAdjustment,
     ServiceLine,
 )
 from healtheos.interop.x12.remittance import (
@@ -104,6 +105,16 @@ def remittance_of(payment: Payment) -> Remittance835:
         ),
         payee=Party("PE", payee.legal_name.upper()[:60], "FI", payee.tin),
         claims=tuple(claims),
+        provider_adjustments=tuple(
+            ProviderAdjustment(
+                provider_id=payee.npi or payee.tin,
+                fiscal_period_end=dt.date(payment.payment_date.year, 12, 31),
+                reason=adjustment.reason_code,
+                amount=adjustment.amount,
+                reference=adjustment.reference,
+            )
+            for adjustment in payment.provider_adjustments.all()
+        ),
     )
 
 
