@@ -16,25 +16,10 @@ from healtheos.claims.appeals import AppealRefused, appeal_submit, filing_deadli
 from healtheos.claims.models import Appeal, AppealAttachment, AppealKind, AppealReason
 from healtheos.claims.selectors import claim_get
 from healtheos.core import attachments
-from healtheos.core.forms import UswdsFormMixin
+from healtheos.core.forms import MultipleFileField, UswdsFormMixin
 from healtheos.offices.models import Office
 from healtheos.offices.permissions import office_function_required
 from healtheos.offices.roles import Function
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (the content checks happen when they are stored)."""
-
-    def clean(self, data: object, initial: object = None) -> object:
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data]
-        if not data:
-            return []
-        return [super().clean(data, initial)]
 
 
 class AppealForm(UswdsFormMixin, forms.Form):
@@ -49,7 +34,6 @@ class AppealForm(UswdsFormMixin, forms.Form):
         label="Supporting documents",
         required=False,
         help_text="PDF, PNG or JPEG, up to 10 MB each, up to 5 files.",
-        widget=MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
     )
     key = forms.CharField(widget=forms.HiddenInput)
 

@@ -35,3 +35,21 @@ class UswdsFormMixin:
                 widget = self.fields[name].widget
                 widget.attrs["aria-invalid"] = "true"
                 widget.attrs["aria-describedby"] = f"id_{name}-error"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; their content is checked when they are stored
+    (``core.attachments``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: object, initial: object = None) -> object:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []

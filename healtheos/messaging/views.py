@@ -17,7 +17,7 @@ from healtheos.accounts.permissions import payer_role_required, signed_in_user
 from healtheos.audit.services import audit_record
 from healtheos.claims.selectors import claim_get
 from healtheos.core import attachments
-from healtheos.core.forms import UswdsFormMixin
+from healtheos.core.forms import MultipleFileField, UswdsFormMixin
 from healtheos.messaging.models import Attachment, Department, Thread, ThreadStatus
 from healtheos.messaging.services import (
     message_send,
@@ -36,23 +36,11 @@ from healtheos.offices.roles import Function
 MAX_FILES = 5
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class FilesField(forms.FileField):
-    def clean(self, data: object, initial: object = None) -> object:
-        if isinstance(data, list | tuple):
-            return [super(FilesField, self).clean(item, initial) for item in data]
-        return [super().clean(data, initial)] if data else []
-
-
-def _files_field() -> FilesField:
-    return FilesField(
+def _files_field() -> MultipleFileField:
+    return MultipleFileField(
         label="Attachments",
         required=False,
         help_text="PDF, PNG or JPEG, up to 10 MB each, up to 5 files.",
-        widget=MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
     )
 
 
@@ -216,9 +204,16 @@ def thread_view(request: HttpRequest, thread_id: int) -> HttpResponse:
             else:
                 return HttpResponseRedirect(reverse("messaging:thread", args=[thread.pk]))
     thread_mark_read(thread=thread, user=user)
+    return _thread_page(request, thread, form, payer=False)
+
+
+def _thread_page(
+    request: HttpRequest, thread: Thread, form: ReplyForm, *, payer: bool
+) -> HttpResponse:
+    """The thread as the office or the plan reads it; every view is an audit event."""
     audit_record(
         action="messages.thread_viewed",
-        actor=user,
+        actor=signed_in_user(request),
         office=thread.office,
         obj=thread,
         member_pk=thread.member_id,
@@ -233,7 +228,8 @@ def thread_view(request: HttpRequest, thread_id: int) -> HttpResponse:
                 "attachments"
             ),
             "form": form,
-            "payer": False,
+            "payer": payer,
+            "statuses": ThreadStatus.choices,
         },
         status=400 if form.errors else 200,
     )
@@ -327,28 +323,7 @@ def payer_thread(request: HttpRequest, thread_id: int) -> HttpResponse:
             form.add_error("documents", f"Not sent: {error}")
         else:
             return HttpResponseRedirect(reverse("messaging:payer_thread", args=[thread.pk]))
-    audit_record(
-        action="messages.thread_viewed",
-        actor=user,
-        office=thread.office,
-        obj=thread,
-        member_pk=thread.member_id,
-        request=request,
-    )
-    return render(
-        request,
-        "messaging/thread.html",
-        {
-            "thread": thread,
-            "messages_list": thread.messages.select_related("author").prefetch_related(
-                "attachments"
-            ),
-            "form": form,
-            "payer": True,
-            "statuses": ThreadStatus.choices,
-        },
-        status=400 if form.errors else 200,
-    )
+    return _thread_page(request, thread, form, payer=True)
 
 
 @payer_role_required(*STAFF)
