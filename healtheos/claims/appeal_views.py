@@ -17,8 +17,7 @@ from healtheos.claims.models import Appeal, AppealAttachment, AppealKind, Appeal
 from healtheos.claims.selectors import claim_get
 from healtheos.core import attachments
 from healtheos.core.forms import MultipleFileField, UswdsFormMixin
-from healtheos.offices.models import Office
-from healtheos.offices.permissions import office_function_required
+from healtheos.offices.permissions import acting_membership, office_function_required
 from healtheos.offices.roles import Function
 
 
@@ -38,15 +37,10 @@ class AppealForm(UswdsFormMixin, forms.Form):
     key = forms.CharField(widget=forms.HiddenInput)
 
 
-def _office(request: HttpRequest) -> Office:
-    office: Office = request.membership.office  # type: ignore[attr-defined]
-    return office
-
-
 @office_function_required(Function.CLAIMS_SUBMIT)
 @require_http_methods(["GET", "POST"])
 def new_appeal(request: HttpRequest, claim_number: str) -> HttpResponse:
-    office = _office(request)
+    office = acting_membership(request).office
     claim = claim_get(office=office, claim_number=claim_number)
     if claim is None:
         raise Http404("no such claim")
@@ -87,7 +81,7 @@ def new_appeal(request: HttpRequest, claim_number: str) -> HttpResponse:
 
 def _appeal(request: HttpRequest, appeal_id: int) -> Appeal:
     appeal = (
-        Appeal.objects.for_office(_office(request))
+        Appeal.objects.for_office(acting_membership(request).office)
         .select_related("claim")
         .filter(pk=appeal_id)
         .first()
@@ -111,7 +105,9 @@ def appeal_detail(request: HttpRequest, appeal_id: int) -> HttpResponse:
 @office_function_required(Function.CLAIMS_VIEW)
 @require_GET
 def appeal_list(request: HttpRequest) -> HttpResponse:
-    appeals = Appeal.objects.for_office(_office(request)).select_related("claim")[:100]
+    appeals = Appeal.objects.for_office(acting_membership(request).office).select_related("claim")[
+        :100
+    ]
     return render(request, "claims/appeals.html", {"appeals": appeals})
 
 
@@ -130,12 +126,8 @@ def appeal_attachment(request: HttpRequest, appeal_id: int, attachment_id: int) 
         member_pk=appeal.claim.member_id,
         request=request,
     )
-    try:
-        content = attachments.path_of(document.storage_name).read_bytes()
-    except FileNotFoundError as error:
-        raise Http404("document missing") from error
-    response = HttpResponse(content, content_type=document.content_type)
-    safe_name = "".join(ch for ch in document.file_name if ch.isalnum() or ch in "._- ")
-    response["Content-Disposition"] = f'attachment; filename="{safe_name or "document"}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachments.download(
+        storage_name=document.storage_name,
+        file_name=document.file_name,
+        content_type=document.content_type,
+    )

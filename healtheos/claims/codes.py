@@ -228,3 +228,17 @@ def rarc_text(code: str) -> CodeText:
 
 def group_text(code: str) -> str:
     return GROUPS.get(code, f"Group {code}")
+
+
+#: A claim's portal status as a 277 claim status category and code (STC01-1, STC01-2):
+#: what the 276 answer and the status history both say.
+STATUS_277: dict[str, tuple[str, str]] = {
+    "received": ("A1", "20"),
+    "in_process": ("P1", "20"),
+    "pended": ("P2", "45"),
+    "adjudicated": ("F0", "3"),
+    "paid": ("F1", "65"),
+    "denied": ("F2", "2"),
+    "rejected": ("A3", "21"),
+    "voided": ("F3", "101"),
+}

@@ -14,15 +14,14 @@ from healtheos.claims.claim_form import ClaimForm, claim_from_form, line_formset
 from healtheos.claims.models import SubmissionChannel
 from healtheos.claims.submission import submission_receive
 from healtheos.interop.x12 import build_837p
-from healtheos.offices.models import Office
-from healtheos.offices.permissions import office_function_required
+from healtheos.offices.permissions import acting_membership, office_function_required
 from healtheos.offices.roles import Function
 
 
 @office_function_required(Function.CLAIMS_SUBMIT)
 @require_http_methods(["GET", "POST"])
 def new_claim(request: HttpRequest) -> HttpResponse:
-    office: Office = request.membership.office  # type: ignore[attr-defined]
+    office = acting_membership(request).office
     form = ClaimForm(request.POST or None, office=office)
     try:
         count = int(request.GET.get("lines", "1"))

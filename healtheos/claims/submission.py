@@ -44,6 +44,7 @@ from healtheos.claims.selectors import office_claims
 from healtheos.core.tasks import run_after_commit
 from healtheos.directory.models import Provider
 from healtheos.eligibility.lookup import normalize_member_id
+from healtheos.eligibility.providers import provider_on_file
 from healtheos.interop.x12 import (
     ClaimAcknowledgment,
     acknowledge,
@@ -172,11 +173,7 @@ def _billing_is_office(office: Office, claim: Claim837) -> bool:
     organization = office.organization
     if billing.tin and billing.tin.replace("-", "") == organization.tin:
         return True
-    npi = billing.npi
-    return bool(npi) and (
-        npi == organization.npi
-        or Provider.objects.filter(npi=npi, organizations=organization).exists()
-    )
+    return provider_on_file(office=office, npi=billing.npi)
 
 
 def _service_dates(claim: Claim837) -> DateRange:

@@ -13,8 +13,7 @@ from healtheos.apiclients.auth import problem, require_bearer
 from healtheos.claims.models import Submission, SubmissionChannel
 from healtheos.claims.submission import MAX_BYTES, SubmissionRefused, submission_receive
 from healtheos.core.forms import UswdsFormMixin
-from healtheos.offices.models import Office
-from healtheos.offices.permissions import office_function_required
+from healtheos.offices.permissions import acting_membership, office_function_required
 from healtheos.offices.roles import Function
 
 
@@ -31,15 +30,10 @@ class SubmissionUploadForm(UswdsFormMixin, forms.Form):
         return upload
 
 
-def _office(request: HttpRequest) -> Office:
-    office: Office = request.membership.office  # type: ignore[attr-defined]
-    return office
-
-
 @office_function_required(Function.CLAIMS_SUBMIT)
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
-    office = _office(request)
+    office = acting_membership(request).office
     form = SubmissionUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
@@ -66,7 +60,11 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 def _submission(request: HttpRequest, submission_id: int) -> Submission:
-    submission = Submission.objects.for_office(_office(request)).filter(pk=submission_id).first()
+    submission = (
+        Submission.objects.for_office(acting_membership(request).office)
+        .filter(pk=submission_id)
+        .first()
+    )
     if submission is None:
         raise Http404("no such submission")
     return submission

@@ -12,18 +12,13 @@ from django.views.decorators.http import require_GET
 from healtheos.accounts.permissions import signed_in_user
 from healtheos.audit.services import audit_record
 from healtheos.claims.forms import ClaimSearchForm
-from healtheos.claims.models import Appeal, Claim
-from healtheos.claims.selectors import ClaimFilter, claim_get, claim_search
-from healtheos.offices.models import Office
-from healtheos.offices.permissions import office_function_required
+from healtheos.claims.models import Appeal
+from healtheos.claims.selectors import ClaimFilter, claim_get, claim_search, office_claims
+from healtheos.offices.permissions import acting_membership, office_function_required
 from healtheos.offices.roles import Function
+from healtheos.payments.models import Payment
 
 EXPORT_LIMIT = 50_000
-
-
-def _office(request: HttpRequest) -> Office:
-    office: Office = request.membership.office  # type: ignore[attr-defined]
-    return office
 
 
 @office_function_required(Function.CLAIMS_VIEW)
@@ -32,7 +27,7 @@ def search(request: HttpRequest) -> HttpResponse:
     form = ClaimSearchForm(request.GET or None)
     filters = form.filters() if form.is_bound and form.is_valid() else ClaimFilter()
     status = 400 if form.is_bound and not form.is_valid() else 200
-    claims = claim_search(office=_office(request), filters=filters)
+    claims = claim_search(office=acting_membership(request).office, filters=filters)
     if request.GET.get("format") == "csv" and status == 200:
         return _export(request, claims)
     page = Paginator(claims, 25).get_page(request.GET.get("page"))
@@ -50,7 +45,7 @@ def _export(request: HttpRequest, claims: object) -> HttpResponse:
     audit_record(
         action="claims.exported",
         actor=signed_in_user(request),
-        office=_office(request),
+        office=acting_membership(request).office,
         request=request,
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -93,7 +88,7 @@ def _export(request: HttpRequest, claims: object) -> HttpResponse:
 @office_function_required(Function.CLAIMS_VIEW)
 @require_GET
 def detail(request: HttpRequest, claim_number: str) -> HttpResponse:
-    office = _office(request)
+    office = acting_membership(request).office
     claim = claim_get(office=office, claim_number=claim_number)
     if claim is None:
         raise Http404("no such claim")
@@ -108,8 +103,14 @@ def detail(request: HttpRequest, claim_number: str) -> HttpResponse:
     lines = list(claim.lines.prefetch_related("adjustments", "remarks"))
     claim_adjustments = [a for a in claim.adjustments.all() if a.line_id is None]
     claim_remarks = [r for r in claim.remarks.all() if r.line_id is None]
-    payments = list(claim.payments.select_related("payment"))
-    replacements = list(Claim.objects.payer_wide().filter(original_claim=claim).order_by("pk"))
+    # A claim the office rendered but did not bill is paid to another payee: only the
+    # office's own payments, and replacements it can see, are shown.
+    payments = list(
+        claim.payments.filter(payment__in=Payment.objects.for_office(office)).select_related(
+            "payment"
+        )
+    )
+    replacements = list(office_claims(office=office).filter(original_claim=claim).order_by("pk"))
     return render(
         request,
         "claims/detail.html",

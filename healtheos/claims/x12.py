@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from healtheos.claims.codes import STATUS_277
 from healtheos.claims.models import Claim
-from healtheos.claims.models import ClaimStatus as Status
 from healtheos.claims.selectors import office_claims
 from healtheos.edi.handlers import Reply
 from healtheos.eligibility.lookup import normalize_member_id
@@ -31,21 +31,9 @@ if TYPE_CHECKING:
     from healtheos.apiclients.models import ApiClient
     from healtheos.offices.models import Office
 
-#: Portal status → 277 claim status category and code (STC01-1, STC01-2).
-STATUS_CODES: dict[str, tuple[str, str]] = {
-    Status.RECEIVED: ("A1", "20"),
-    Status.IN_PROCESS: ("P1", "20"),
-    Status.PENDED: ("P2", "45"),
-    Status.ADJUDICATED: ("F0", "3"),
-    Status.PAID: ("F1", "65"),
-    Status.DENIED: ("F2", "2"),
-    Status.REJECTED: ("A3", "21"),
-    Status.VOIDED: ("F3", "101"),
-}
-
 
 def claim_status_codes(claim: Claim) -> ClaimStatus:
-    category, code = STATUS_CODES.get(claim.status, ("P1", "20"))
+    category, code = STATUS_277.get(claim.status, ("P1", "20"))
     return ClaimStatus(category, code)
 
 

@@ -8,14 +8,12 @@ and the control numbers to log.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from healtheos.apiclients.models import ApiClient
-    from healtheos.offices.models import Office
+    pass
 
 
 @dataclass(frozen=True)
@@ -28,6 +26,8 @@ class Reply:
     refusal: str = ""
 
 
+#: ``handler(payload: bytes, *, office, api_client, control_number: int, at: datetime)``
+#: returns the :class:`Reply`.
 Handler = Callable[..., Reply]
 
 
@@ -51,9 +51,3 @@ ACK_PAYLOAD_TYPES = {
 
 def register(set_id: str, registration: Registration) -> None:
     HANDLERS[set_id] = registration
-
-
-def handler_signature(
-    payload: bytes, *, office: Office, api_client: ApiClient, control_number: int, at: dt.datetime
-) -> Reply:  # pragma: no cover - documentation of the call
-    raise NotImplementedError

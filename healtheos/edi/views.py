@@ -5,6 +5,7 @@ decides the scope needed and the handler."""
 
 from __future__ import annotations
 
+import re
 import time
 
 from django.http import HttpRequest, HttpResponse
@@ -22,20 +23,25 @@ from healtheos.interop.x12 import (
     acknowledge,
     build_core_response,
     parse_core_request,
-    receive_270,
-    tokenize,
+    read_delimiters,
 )
+from healtheos.interop.x12.envelope import receive, unexpected_set
 
 RAW_TYPES = frozenset({"application/edi-x12", "application/edi", "text/plain"})
 MAX_BODY = 5 * 1024 * 1024
 
 
 def _set_id(payload: bytes) -> str:
+    """ST01 of the first set, found without tokenizing the whole payload (the handler reads
+    it properly; this only picks the handler)."""
     try:
-        segments, _ = tokenize(payload, check_ids=False)
+        delimiters, start = read_delimiters(payload)
     except X12SyntaxError:
         return ""
-    return next((s.get(1) for s in segments if s.id == "ST"), "")
+    text = payload.decode("latin-1")
+    element, terminator = re.escape(delimiters.element), re.escape(delimiters.segment)
+    found = re.search(rf"{terminator}\s*ST{element}([^{element}{terminator}]*)", text[start:])
+    return found.group(1).strip() if found else ""
 
 
 def _control_number(exchange: Exchange) -> int:
@@ -113,12 +119,14 @@ def realtime(request: HttpRequest) -> HttpResponse:
     registration = HANDLERS.get(set_id)
     control = _control_number(exchange)
     if registration is None:
-        # Not a set this endpoint answers (or not X12 at all): the 270 reader names the
-        # fault, or the unsupported set (IK502 1), for the acknowledgment.
-        receipt = receive_270(payload)
-        kind_of_ack, text = acknowledge(
-            payload, list(receipt.errors) or None, at=at, control_number=control
-        )
+        # Not a set this endpoint answers (or not X12 at all): the envelope check names
+        # the fault, or each set is refused as unsupported (IK502 1).
+        received = receive(payload)
+        errors = received.errors + [
+            unexpected_set(group, transaction, " or ".join(sorted(HANDLERS)))
+            for group, transaction in received.sets
+        ]
+        kind_of_ack, text = acknowledge(payload, errors or None, at=at, control_number=control)
         reply = Reply(kind_of_ack, text)
     elif registration.scope not in scopes:
         return finish(

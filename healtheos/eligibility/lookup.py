@@ -165,11 +165,6 @@ def members_find(*, plan: Plan, queries: Sequence[EligibilityQuery]) -> list[Mat
     ]
 
 
-def member_find(*, plan: Plan, query: EligibilityQuery) -> Match:
-    """The member one query names at ``plan``, or why there is none."""
-    return members_find(plan=plan, queries=[query])[0]
-
-
 def inquiry_window(today: dt.date) -> tuple[dt.date, dt.date]:
     """CAQH CORE: inquiries from 12 months back through the end of the current month."""
     try:

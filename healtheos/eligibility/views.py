@@ -20,15 +20,9 @@ from healtheos.eligibility.models import BatchRun
 from healtheos.eligibility.patients import PatientFilter, office_practitioners, patient_list
 from healtheos.eligibility.result import Channel
 from healtheos.eligibility.services import RateLimited, eligibility_check
-from healtheos.offices.models import Office
-from healtheos.offices.permissions import office_function_required
+from healtheos.offices.permissions import acting_membership, office_function_required
 from healtheos.offices.roles import Function
 from healtheos.plans.models import LineOfBusiness
-
-
-def _office(request: HttpRequest) -> Office:
-    office: Office = request.membership.office  # type: ignore[attr-defined]
-    return office
 
 
 @office_function_required(Function.ELIGIBILITY)
@@ -43,7 +37,7 @@ def search(request: HttpRequest) -> HttpResponse:
         return render(request, "eligibility/search.html", {"form": form}, status=400)
     try:
         result = eligibility_check(
-            office=_office(request),
+            office=acting_membership(request).office,
             query=form.query(),
             channel=Channel.PORTAL,
             user=signed_in_user(request),
@@ -65,7 +59,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 def _batch_context(request: HttpRequest, form: ScheduleUploadForm, **extra: Any) -> dict[str, Any]:
-    runs = BatchRun.objects.for_office(_office(request))[:10]
+    runs = BatchRun.objects.for_office(acting_membership(request).office)[:10]
     return {"form": form, "runs": runs, **extra}
 
 
@@ -82,7 +76,7 @@ def batch(request: HttpRequest) -> HttpResponse:
     upload = form.cleaned_data["schedule"]
     try:
         run = batch_run_start(
-            office=_office(request),
+            office=acting_membership(request).office,
             user=signed_in_user(request),
             file_name=upload.name or "schedule.csv",
             data=upload.read(),
@@ -94,7 +88,7 @@ def batch(request: HttpRequest) -> HttpResponse:
 
 
 def _run(request: HttpRequest, run_id: int) -> BatchRun:
-    run = BatchRun.objects.for_office(_office(request)).filter(pk=run_id).first()
+    run = BatchRun.objects.for_office(acting_membership(request).office).filter(pk=run_id).first()
     if run is None:
         raise Http404("no such batch")
     return run
@@ -200,7 +194,7 @@ def batch_template(request: HttpRequest) -> HttpResponse:
 @office_function_required(Function.ELIGIBILITY)
 @require_GET
 def patients(request: HttpRequest) -> HttpResponse:
-    office = _office(request)
+    office = acting_membership(request).office
     practitioners = list(office_practitioners(office=office))
     try:
         practitioner_id = int(request.GET.get("practitioner") or 0) or None

@@ -14,7 +14,7 @@ from typing import IO, TYPE_CHECKING
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from healtheos.audit.services import audit_record
@@ -173,16 +173,21 @@ def thread_mark_read(*, thread: Thread, user: User) -> None:
 
 
 def unread_count(*, office: Office, user: User) -> int:
-    """Threads of the office with a message from someone else since the user last read."""
-    threads = Thread.objects.for_office(office)
-    count = 0
-    for thread in threads.exclude(status=ThreadStatus.CLOSED).only("pk", "updated_at")[:500]:
-        marker = ReadMarker.objects.filter(thread=thread, user=user).first()
-        newer = thread.messages.exclude(author=user)
-        if marker is not None:
-            newer = newer.filter(created_at__gt=marker.read_at)
-        count += newer.exists()
-    return count
+    """Threads of the office with a message from someone else since the user last read
+    (one query)."""
+    last_read = ReadMarker.objects.filter(thread=OuterRef("pk"), user=user).values("read_at")[:1]
+    others = Message.objects.filter(thread=OuterRef("pk")).exclude(author=user)
+    return (
+        Thread.objects.for_office(office)
+        .exclude(status=ThreadStatus.CLOSED)
+        .annotate(
+            read_at=Subquery(last_read),
+            from_others=Exists(others),
+            newer=Exists(others.filter(created_at__gt=OuterRef("read_at"))),
+        )
+        .filter(Q(read_at__isnull=True, from_others=True) | Q(newer=True))
+        .count()
+    )
 
 
 def thread_set_status(*, thread: Thread, status: str, actor: User) -> Thread:

@@ -29,8 +29,7 @@ from healtheos.messaging.services import (
     thread_start,
     unread_count,
 )
-from healtheos.offices.models import Office
-from healtheos.offices.permissions import office_function_required
+from healtheos.offices.permissions import acting_membership, office_function_required
 from healtheos.offices.roles import Function
 
 MAX_FILES = 5
@@ -86,11 +85,6 @@ class NewThreadForm(ReplyForm):
     ]
 
 
-def _office(request: HttpRequest) -> Office:
-    office: Office = request.membership.office  # type: ignore[attr-defined]
-    return office
-
-
 def _files(request: HttpRequest) -> tuple[list[Any], list[str]]:
     files = request.FILES.getlist("documents")
     return files, [f.name or "attachment" for f in files]
@@ -99,7 +93,7 @@ def _files(request: HttpRequest) -> tuple[list[Any], list[str]]:
 @office_function_required(Function.MESSAGES_VIEW)
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    office = _office(request)
+    office = acting_membership(request).office
     text = request.GET.get("q", "")[:100]
     threads = (
         Thread.objects.for_office(office)
@@ -121,7 +115,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @office_function_required(Function.MESSAGES_SEND)
 @require_http_methods(["GET", "POST"])
 def new_thread(request: HttpRequest) -> HttpResponse:
-    office = _office(request)
+    office = acting_membership(request).office
     form = NewThreadForm(
         request.POST or None, request.FILES or None, initial={"key": uuid.uuid4().hex}
     )
@@ -171,7 +165,9 @@ def new_thread(request: HttpRequest) -> HttpResponse:
 
 
 def _thread(request: HttpRequest, thread_id: int) -> Thread:
-    thread = Thread.objects.for_office(_office(request)).filter(pk=thread_id).first()
+    thread = (
+        Thread.objects.for_office(acting_membership(request).office).filter(pk=thread_id).first()
+    )
     if thread is None:
         raise Http404("no such thread")
     return thread
@@ -186,7 +182,7 @@ def thread_view(request: HttpRequest, thread_id: int) -> HttpResponse:
     if request.method == "POST":
         from healtheos.offices.roles import role_allows
 
-        if not role_allows(request.membership.role, Function.MESSAGES_SEND):  # type: ignore[attr-defined]
+        if not role_allows(acting_membership(request).role, Function.MESSAGES_SEND):
             raise Http404("no such thread")
         if form.is_valid():
             files, names = _files(request)
@@ -239,14 +235,11 @@ def _attachment_response(thread: Thread, attachment_id: int) -> HttpResponse:
     document = Attachment.objects.filter(message__thread=thread, pk=attachment_id).first()
     if document is None or not document.storage_name:
         raise Http404("no such attachment")
-    try:
-        content = attachments.path_of(document.storage_name).read_bytes()
-    except FileNotFoundError as error:
-        raise Http404("attachment missing") from error
-    response = HttpResponse(content, content_type=document.content_type)
-    safe = "".join(ch for ch in document.original_name if ch.isalnum() or ch in "._- ")
-    response["Content-Disposition"] = f'attachment; filename="{safe or "attachment"}"'
-    return response
+    return attachments.download(
+        storage_name=document.storage_name,
+        file_name=document.original_name,
+        content_type=document.content_type,
+    )
 
 
 @office_function_required(Function.MESSAGES_VIEW)

@@ -22,7 +22,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from healtheos.audit.services import audit_record
-from healtheos.claims.models import Claim, ClaimStatus, ClaimStatusEvent
+from healtheos.claims.adjudication.services import claims_mark_paid
+from healtheos.claims.models import Claim, ClaimStatus
 from healtheos.directory.models import ProviderOrganization
 from healtheos.interop.x12 import X12SyntaxError, build_835, check_balance, iter_835
 from healtheos.interop.x12.remittance import Remittance as Remittance835
@@ -166,24 +167,14 @@ def _store(remittance: Remittance835, digest: str, at: dt.datetime) -> Payment:
             )
             for a in remittance.provider_adjustments
         )
-        paid = [
-            found[p.payer_claim_number]
-            for p in remittance.claims
-            if found[p.payer_claim_number].status == ClaimStatus.ADJUDICATED and p.paid >= 0
-        ]
-        for claim in paid:
-            claim.status, claim.paid_at = ClaimStatus.PAID, at
-        Claim.objects.payer_wide().bulk_update(paid, ["status", "paid_at"], batch_size=1000)
-        ClaimStatusEvent.objects.bulk_create(
-            ClaimStatusEvent(
-                claim=claim,
-                status=ClaimStatus.PAID,
-                category_code="F1",
-                status_code="65",
-                at=at,
-                note=f"Paid on {trace}",
-            )
-            for claim in paid
+        claims_mark_paid(
+            claims=[
+                found[p.payer_claim_number]
+                for p in remittance.claims
+                if found[p.payer_claim_number].status == ClaimStatus.ADJUDICATED and p.paid >= 0
+            ],
+            at=at,
+            trace_number=trace,
         )
         audit_record(
             action="payments.remittance_ingested",

@@ -19,8 +19,7 @@ from healtheos.accounts.models import PayerRole
 from healtheos.accounts.permissions import payer_role_required, signed_in_user
 from healtheos.audit.services import audit_record
 from healtheos.core.forms import UswdsFormMixin
-from healtheos.offices.models import Office
-from healtheos.offices.permissions import office_function_required
+from healtheos.offices.permissions import acting_membership, office_function_required
 from healtheos.offices.roles import Function
 from healtheos.payments.models import Payment
 from healtheos.payments.pdf import remittance_pdf
@@ -65,20 +64,15 @@ class PaymentSearchForm(UswdsFormMixin, forms.Form):
         )
 
 
-def _office(request: HttpRequest) -> Office:
-    office: Office = request.membership.office  # type: ignore[attr-defined]
-    return office
-
-
 @office_function_required(Function.PAYMENTS)
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     form = PaymentSearchForm(request.GET or None)
     valid = not form.is_bound or form.is_valid()
     filters = form.filters() if form.is_bound and valid else PaymentFilter()
-    page = Paginator(payment_search(office=_office(request), filters=filters), 25).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        payment_search(office=acting_membership(request).office, filters=filters), 25
+    ).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -89,7 +83,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filter_query": query.urlencode(),
             "summary": payment_summary(
-                office=_office(request),
+                office=acting_membership(request).office,
                 since=timezone.localdate().replace(day=1) - dt.timedelta(days=365),
             ),
         },
@@ -98,13 +92,13 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 def _payment(request: HttpRequest, payment_id: int) -> Payment:
-    payment = payment_get(office=_office(request), payment_id=payment_id)
+    payment = payment_get(office=acting_membership(request).office, payment_id=payment_id)
     if payment is None:
         raise Http404("no such payment")
     audit_record(
         action="payments.remittance_viewed",
         actor=signed_in_user(request),
-        office=_office(request),
+        office=acting_membership(request).office,
         obj=payment,
         request=request,
     )
@@ -232,7 +226,7 @@ def enrollment(request: HttpRequest) -> HttpResponse:
     from healtheos.payments.enrollment import eft_enrollment_submit
     from healtheos.payments.models import EftEnrollment
 
-    office = _office(request)
+    office = acting_membership(request).office
     form = EnrollmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         eft_enrollment_submit(office=office, user=signed_in_user(request), **form.cleaned_data)

@@ -296,3 +296,14 @@ def test_mutated_270s_never_cause_a_server_error(
     assert response.status_code in (200, 400)
     if response.status_code == 200:
         assert response.content.startswith(b"ISA")
+
+
+def test_a_set_the_endpoint_does_not_answer_gets_a_999_saying_so(
+    world: World, family: Family, token: str
+) -> None:
+    text = x12_270(world, family).replace("ST*270*", "ST*834*").replace("GS*HS*", "GS*BE*")
+    response = post_raw(token, text)
+    assert response.status_code == 200
+    (group,) = read_999(response.content)
+    assert group.sets[0].status == "R"
+    assert "1" in group.sets[0].codes

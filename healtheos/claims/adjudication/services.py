@@ -12,6 +12,7 @@ from django.utils import timezone
 from healtheos.audit.services import audit_record
 from healtheos.claims.adjudication import configured_adjudicator
 from healtheos.claims.adjudication.interface import Adjudication, Adjudicator, Decision
+from healtheos.claims.codes import STATUS_277
 from healtheos.claims.models import (
     Claim,
     ClaimAdjustment,
@@ -29,12 +30,16 @@ from healtheos.plans.models import Plan
 ZERO = Decimal("0.00")
 
 #: X12 277 claim status (category, status) for each status this module sets.
+#: The statuses whose history events carry their 277 codes (voids carry none).
 STATUS_CODES: dict[str, tuple[str, str]] = {
-    ClaimStatus.IN_PROCESS: ("P1", "20"),
-    ClaimStatus.ADJUDICATED: ("F0", "3"),
-    ClaimStatus.DENIED: ("F2", "2"),
-    ClaimStatus.PENDED: ("P2", "45"),
-    ClaimStatus.PAID: ("F1", "65"),
+    status: STATUS_277[status]
+    for status in (
+        ClaimStatus.IN_PROCESS,
+        ClaimStatus.ADJUDICATED,
+        ClaimStatus.DENIED,
+        ClaimStatus.PENDED,
+        ClaimStatus.PAID,
+    )
 }
 STATUS_BY_DECISION = {
     Decision.PAY: ClaimStatus.ADJUDICATED,
@@ -239,6 +244,27 @@ def payment_cycle_run(*, plan: Plan, on: dt.date) -> list[Payment]:
     return payments
 
 
+def claims_mark_paid(*, claims: list[Claim], at: dt.datetime, trace_number: str) -> None:
+    """Adjudicated claims paid by a payment: status paid with the time, and a history event
+    naming the payment. Shared by the payment cycle and 835 ingest; call it inside their
+    transaction."""
+    for claim in claims:
+        claim.status, claim.paid_at = ClaimStatus.PAID, at
+    Claim.objects.payer_wide().bulk_update(claims, ["status", "paid_at"], batch_size=1000)
+    category, code = STATUS_CODES[ClaimStatus.PAID]
+    ClaimStatusEvent.objects.bulk_create(
+        ClaimStatusEvent(
+            claim=claim,
+            status=ClaimStatus.PAID,
+            category_code=category,
+            status_code=code,
+            at=at,
+            note=f"Paid on {trace_number}",
+        )
+        for claim in claims
+    )
+
+
 def _trace_number(plan: Plan, on: dt.date) -> str:
     prefix = f"EFT{plan.pk:02d}{on:%y%m%d}"
     taken = Payment.objects.payer_wide().filter(plan=plan, trace_number__startswith=prefix)
@@ -280,12 +306,12 @@ def _pay_payee(*, plan: Plan, payee_id: int, on: dt.date) -> Payment | None:
                     patient_responsibility=claim.patient_responsibility,
                 )
             )
-            if adjudicated:
-                claim.status = ClaimStatus.PAID
-                claim.paid_at = now
-                claim.save(update_fields=["status", "paid_at"])
-                _event(claim, ClaimStatus.PAID, now, f"Paid on {payment.trace_number}")
         ClaimPayment.objects.bulk_create(rows)
+        claims_mark_paid(
+            claims=[c for c in claims if c.status == ClaimStatus.ADJUDICATED],
+            at=now,
+            trace_number=payment.trace_number,
+        )
         # The 835 the payee's systems receive, written once and kept with the payment.
         remittance_store(payment=payment, at=now)
         audit_record(
