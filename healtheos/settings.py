@@ -149,6 +149,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Keep each process's connection: opening one (and its pragmas) costs more than a
     # small query.
     DATABASES["default"]["CONN_MAX_AGE"] = _conn_max_age
+
+#: The real-time hot path's hand-written statements are prepared once per connection on
+#: PostgreSQL. Turn off behind a connection pooler in transaction mode that cannot keep
+#: prepared statements (PgBouncer before 1.21).
+DB_PREPARED_STATEMENTS = env_bool("HEALTHEOS_DB_PREPARED_STATEMENTS", True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_PREPARED_STATEMENTS:
+    # Only statements run with prepare=True (healtheos.core.rows) are prepared: Django's
+    # own queries bind their parameters on the client, which never prepares.
+    _options: dict[str, object] = DATABASES["default"].setdefault("OPTIONS", {})  # type: ignore[assignment]
+    _options["prepare_threshold"] = 1_000_000
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_optional("REDIS_URL")

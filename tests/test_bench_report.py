@@ -40,3 +40,10 @@ def test_recording_replaces_only_its_own_section(tmp_path: Path) -> None:
     assert "replaced" in text
     assert "first" not in text
     assert "second" in text
+
+
+def test_wrk_latencies_of_a_second_or_more_are_read() -> None:
+    # wrk pads values in seconds with a trailing space ("1.02s ").
+    slow = WRK_OUTPUT.replace("10.40ms", "1.02s ").replace("13.40ms", "1.15s ")
+    result = parse_wrk("slow", slow)
+    assert (result.p90_ms, result.p99_ms) == (1020.0, 1150.0)

@@ -70,7 +70,8 @@ def audit_record(
     lane's head row is locked until the transaction ends, so writers in other processes
     do not queue behind it."""
     lane = os.getpid() % settings.AUDIT_LANES
-    with transaction.atomic():
+    # No savepoint: a failure here fails the caller's whole change, as it must.
+    with transaction.atomic(savepoint=False):
         event = AuditEvent(
             at=timezone.now(),
             actor_id=actor.pk if actor is not None else None,

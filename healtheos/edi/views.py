@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import time
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -74,20 +75,24 @@ def realtime(request: HttpRequest) -> HttpResponse:
     kind = content_type.split(";")[0].strip().lower()
     # The log row is written before anything is answered (its key gives the answer's
     # control number) and completed at the end; both written out, as this is the hot path.
-    exchange = rows.insert(
-        Exchange(
-            office=office,
-            api_client=client,
-            received_at=at,
-            envelope="core" if kind == "multipart/form-data" else "raw",
+    with transaction.atomic():
+        rows.log_commit()
+        exchange = rows.insert(
+            Exchange(
+                office=office,
+                api_client=client,
+                received_at=at,
+                envelope="core" if kind == "multipart/form-data" else "raw",
+            )
         )
-    )
 
     def finish(response: HttpResponse, outcome: str, error: str = "") -> HttpResponse:
         exchange.duration_ms = (time.perf_counter() - started) * 1000
         exchange.outcome = outcome
         exchange.error = error[:200]
-        rows.update(exchange, _COMPLETED)
+        with transaction.atomic():
+            rows.log_commit()
+            rows.update(exchange, _COMPLETED)
         return response
 
     if len(request.body) > MAX_BODY:

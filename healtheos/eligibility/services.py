@@ -8,13 +8,12 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from healtheos.audit.services import audit_record
-from healtheos.core import rows
+from healtheos.core import counters, rows
 from healtheos.eligibility.benefits import (
     PROCESS_TABLES,
     MemberRecords,
@@ -52,31 +51,21 @@ class RateLimited(Exception):
         self.retry_after = retry_after
 
 
-def _count(key: str, limit: int) -> bool:
-    """Count one search against a per-minute window; False when over ``limit``."""
-    window = int(time.time() // 60)
-    full_key = f"elig-rate:{key}:{window}"
-    try:
-        value = cache.incr(full_key)
-    except ValueError:
-        cache.add(full_key, 0, timeout=120)
-        value = cache.incr(full_key)
-    return value <= limit
-
-
 def eligibility_rate_check(
     *, office: Office, user: User | None = None, api_client: ApiClient | None = None
 ) -> None:
-    """Searches are limited per person (or API client) and per office, per minute."""
-    seconds_left = 60 - int(time.time()) % 60
-    if user is not None and not _count(f"u{user.pk}", settings.ELIGIBILITY_RATE_PER_USER):
-        raise RateLimited(seconds_left)
-    if api_client is not None and not _count(
-        f"c{api_client.pk}", settings.ELIGIBILITY_RATE_PER_CLIENT
-    ):
-        raise RateLimited(seconds_left)
-    if not _count(f"o{office.pk}", settings.ELIGIBILITY_RATE_PER_OFFICE):
-        raise RateLimited(seconds_left)
+    """Searches are limited per person (or API client) and per office, per minute: the
+    request's counters are counted together (one round trip to Redis)."""
+    window = int(time.time() // 60)
+    limits: list[tuple[str, int]] = []
+    if user is not None:
+        limits.append((f"u{user.pk}", settings.ELIGIBILITY_RATE_PER_USER))
+    if api_client is not None:
+        limits.append((f"c{api_client.pk}", settings.ELIGIBILITY_RATE_PER_CLIENT))
+    limits.append((f"o{office.pk}", settings.ELIGIBILITY_RATE_PER_OFFICE))
+    values = counters.count([f"elig-rate:{key}:{window}" for key, _ in limits], timeout=120)
+    if any(value > limit for value, (_, limit) in zip(values, limits, strict=True)):
+        raise RateLimited(60 - int(time.time()) % 60)
 
 
 def eligibility_answers(
@@ -226,6 +215,7 @@ def eligibility_check(
     result = replace(result, server_ms=elapsed)
     member_pk = result.member.member_pk if result.member else None
     with transaction.atomic():
+        rows.log_commit()
         # One written-out INSERT: this runs for every real-time answer.
         rows.insert(
             Inquiry(
