@@ -22,18 +22,30 @@ from healtheos.eligibility.result import Channel, EligibilityResult
 from healtheos.eligibility.services import RateLimited, eligibility_check
 
 
+_SCALARS = (str, int, float, bool, type(None))
+#: Field names per dataclass: dataclasses.fields() is slow enough to show in a profile.
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _plain(value: Any) -> Any:
     """JSON-ready values from the result's dataclasses (faster than dataclasses.asdict,
     which deep-copies everything first)."""
+    if isinstance(value, _SCALARS):
+        return value
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dt.date):
         return value.isoformat()
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
-    return value
+    kind = type(value)
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        if not dataclasses.is_dataclass(value):
+            return value
+        names = tuple(f.name for f in dataclasses.fields(value))
+        _FIELD_NAMES[kind] = names
+    return {name: _plain(getattr(value, name)) for name in names}
 
 
 def result_json(result: EligibilityResult) -> dict[str, Any]:
