@@ -21,7 +21,6 @@ from healtheos.eligibility.forms import EligibilitySearchForm
 from healtheos.eligibility.result import Channel, EligibilityResult
 from healtheos.eligibility.services import RateLimited, eligibility_check
 
-
 _SCALARS = (str, int, float, bool, type(None))
 #: Field names per dataclass: dataclasses.fields() is slow enough to show in a profile.
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
