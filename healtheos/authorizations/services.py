@@ -886,7 +886,7 @@ def authorization_withdraw(
 # -- drafts ------------------------------------------------------------------------------
 
 #: Form fields a draft never keeps.
-_DRAFT_SKIP = frozenset({"csrfmiddlewaretoken", "idempotency_key", "draft_id"})
+_DRAFT_SKIP = frozenset({"csrfmiddlewaretoken", "key", "draft_id", "documents"})
 MAX_DRAFT_FIELD = 20_000
 
 
