@@ -253,9 +253,7 @@ class AnswerForm(UswdsFormMixin, forms.Form):
 
 
 class WithdrawForm(UswdsFormMixin, forms.Form):
-    reason = forms.CharField(
-        label="Why (optional)", required=False, max_length=500, widget=forms.TextInput
-    )
+    reason = forms.CharField(label="Why", required=False, max_length=500, widget=forms.TextInput)
 
 
 class InfoRequestForm(UswdsFormMixin, forms.Form):

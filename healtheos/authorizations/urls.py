@@ -14,6 +14,7 @@ urlpatterns = [
     path("drafts/<int:draft_id>/", views.resume_draft, name="draft"),
     path("drafts/<int:draft_id>/delete/", views.draft_delete, name="draft_delete"),
     path("npi/", views.npi_lookup, name="npi_lookup"),
+    path("webhook/", views.webhook_settings, name="webhook"),
     path("<str:tracking_number>/", views.request_detail, name="detail"),
     path("<str:tracking_number>/answer/", views.answer, name="answer"),
     path("<str:tracking_number>/withdraw/", views.withdraw, name="withdraw"),

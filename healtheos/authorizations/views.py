@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
@@ -41,6 +42,8 @@ from healtheos.authorizations.services import (
     authorization_submit,
     authorization_withdraw,
     plan_provider,
+    webhook_configure,
+    webhook_remove,
 )
 from healtheos.core import attachments
 from healtheos.directory.models import Provider
@@ -420,4 +423,50 @@ def document(request: HttpRequest, tracking_number: str, attachment_id: int) -> 
     )
     return attachments.download(
         storage_name=found.storage_name, file_name=found.file_name, content_type=found.content_type
+    )
+
+
+# -- the office's webhook (administrators) -------------------------------------------------
+
+
+class WebhookForm(forms.Form):
+    url = forms.URLField(
+        assume_scheme="https",
+        label="Webhook address",
+        max_length=300,
+        help_text="An https:// address of your system. Each status change of your office's "
+        "requests is posted there as JSON, signed with HMAC-SHA256.",
+        widget=forms.URLInput(attrs={"class": "usa-input"}),
+    )
+
+
+@office_function_required(Function.OFFICE_ADMIN)
+@require_http_methods(["GET", "POST"])
+def webhook_settings(request: HttpRequest) -> HttpResponse:
+    office = _office(request)
+    user = signed_in_user(request)
+    secret = ""
+    form = WebhookForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("remove"):
+        webhook_remove(office=office, actor=user)
+        messages.success(request, "Webhook removed.")
+        return HttpResponseRedirect(reverse("authorizations:webhook"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, secret = webhook_configure(office=office, actor=user, url=form.cleaned_data["url"])
+        except ValidationError as error:
+            for texts in error.message_dict.values():
+                for text in texts:
+                    form.add_error("url", text)
+    webhook = selectors.office_webhook(office=office)
+    return render(
+        request,
+        "authorizations/webhook.html",
+        {
+            "form": form if form.errors or not webhook else WebhookForm(),
+            "webhook": webhook,
+            "secret": secret,
+            "deliveries": selectors.webhook_deliveries(office=office)[:20],
+        },
+        status=400 if form.errors else 200,
     )
