@@ -178,6 +178,7 @@ def authorizations(settings: BenchSettings) -> str:
     client.save(update_fields=["revoked_at"])
     removed = _cleanup(office, prefix)
     size = len(json.dumps(body)) / 1e6
+    load = os.getloadavg()[0]
     text = (
         f"Data set: {connection.vendor}. gunicorn sync workers: {settings.workers}; wrk, "
         f"{connections} connections for submissions ({size:.1f} MB bodies), "
@@ -188,6 +189,8 @@ def authorizations(settings: BenchSettings) -> str:
         f"document (check, store, fsync the file, timeline, audit) | {in_process:.1f} s "
         f"({IN_PROCESS_REQUESTS / in_process:,.1f} requests/s) |\n"
         f"| requests stored by the run (removed afterwards) | {removed:,} |\n"
+        f"\nLoad average when the run ended: {load:.1f} on 2 cores (other work shares this "
+        "machine; compare ratios, not absolute figures).\n"
     )
     if settings.record:
         record(
