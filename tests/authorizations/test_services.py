@@ -234,3 +234,42 @@ def test_another_office_cannot_answer_or_withdraw(world: World) -> None:
     request = submit(world)
     with pytest.raises(Exception):  # noqa: B017, PT011
         authorization_withdraw(office=world.prairie.office, authorization=request, actor=world.olga)
+
+
+def test_a_gold_carded_provider_is_approved_at_once(world: World, settings: Any) -> None:
+    settings.PA_GOLD_CARD_PERCENT = 90
+    settings.PA_GOLD_CARD_MIN_DECISIONS = 3
+    for _ in range(3):
+        earlier = submit(world)
+        authorization_decide(authorization=earlier, reviewer=world.petra, decision="approve")
+    request = submit(world)
+    assert request.status == AuthorizationStatus.APPROVED
+    assert request.auto_decided_by_rule == "gold-card"
+    settings.PA_GOLD_CARD_PERCENT = 0
+    assert submit(world).status == AuthorizationStatus.SUBMITTED
+
+
+def test_an_expedited_request_pended_and_answered_keeps_its_remaining_hours(
+    world: World,
+) -> None:
+    request = submit(
+        world,
+        at=T0,
+        urgency="expedited",
+        expedited_justification="Rapid deterioration; waiting risks serious harm.",
+    )
+    authorization_request_info(
+        authorization=request,
+        reviewer=world.petra,
+        question="Vitals?",
+        at=T0 + dt.timedelta(hours=10),
+    )
+    answered = authorization_respond(
+        office=world.bluebonnet.office,
+        authorization=request,
+        actor=world.clara,
+        answer="Attached.",
+        at=T0 + dt.timedelta(hours=30),
+    )
+    # 62 of the 72 hours were left when the clock stopped; they run from the answer.
+    assert answered.due_at == T0 + dt.timedelta(hours=30 + 62)
