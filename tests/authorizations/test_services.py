@@ -273,3 +273,21 @@ def test_an_expedited_request_pended_and_answered_keeps_its_remaining_hours(
     )
     # 62 of the 72 hours were left when the clock stopped; they run from the answer.
     assert answered.due_at == T0 + dt.timedelta(hours=30 + 62)
+
+
+def test_only_the_plans_reviewers_decide(world: World) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from healtheos.accounts.models import PayerRole, Realm
+    from tests import factories as f
+
+    request = submit(world)
+    analyst = f.UserFactory(
+        username="ana", realm=Realm.PAYER, payer_role=PayerRole.ANALYST, plan=world.sunrise
+    )
+    other_plan = f.UserFactory(
+        username="lars", realm=Realm.PAYER, payer_role=PayerRole.UM_REVIEWER, plan=world.lakeshore
+    )
+    for user in (analyst, other_plan, world.clara):
+        with pytest.raises(PermissionDenied):
+            authorization_decide(authorization=request, reviewer=user, decision="approve")
