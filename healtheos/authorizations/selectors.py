@@ -116,6 +116,15 @@ def unread_notice_count(*, office: Office, user: User) -> int:
     return notices.count()
 
 
+def updated_since_last_look(*, office: Office, user: User) -> set[int]:
+    """Ids of the office's requests the plan changed since this person last looked."""
+    marker = NoticeReadMarker.objects.filter(user=user, office=office).first()
+    notices = AuthorizationNotice.objects.for_office(office)
+    if marker is not None:
+        notices = notices.filter(created_at__gt=marker.read_at)
+    return set(notices.values_list("authorization_id", flat=True)[:1000])
+
+
 def notices_mark_read(*, office: Office, user: User) -> None:
     """Reading is not a state change of office data; it only moves the person's marker."""
     NoticeReadMarker.objects.update_or_create(
