@@ -161,6 +161,18 @@ def review_queue(
     )
 
 
+def queue_risk(*, plan: Plan, within_hours: int = 24) -> tuple[int, int]:
+    """(overdue, due within the next ``within_hours``) among the plan's requests waiting
+    for review (pended ones wait on the office, their clock stopped)."""
+    now = timezone.now()
+    waiting = PriorAuthorization.objects.payer_wide().filter(plan=plan, status__in=QUEUE_STATUSES)
+    overdue = waiting.filter(due_at__lt=now).count()
+    soon = waiting.filter(
+        due_at__gte=now, due_at__lt=now + dt.timedelta(hours=within_hours)
+    ).count()
+    return overdue, soon
+
+
 def review_get(*, plan: Plan, tracking_number: str) -> PriorAuthorization | None:
     return (
         PriorAuthorization.objects.payer_wide()
