@@ -79,7 +79,7 @@ def log_commit() -> None:
     of the database server can lose the last fraction of a second of such records, whole
     transactions at a time (an event and its chain head together, so the audit chain
     still verifies); it never loses or reorders anything a person submitted, whose
-    transactions keep the server's setting (ADR 0007)."""
+    transactions keep the server's setting (ADR 0009)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
