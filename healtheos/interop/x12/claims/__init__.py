@@ -1,8 +1,9 @@
 """Health care claims (837): professional (005010X222A1, and its A2 errata) and
 institutional (005010X223A2, A3).
 
-:func:`receive_837` reads every set of an interchange in one pass over its tokenized
-segments and never raises. It tells two kinds of fault apart, as the guides do: a broken
+:func:`receive_837` reads every set of an interchange and never raises; :class:`ClaimStream`
+reads one as it streams in, in bounded memory. Both tell two kinds of fault apart, as the
+guides do: a broken
 structure or element (a required segment missing, a code that is not in its list, an
 amount that is no number) is an :class:`X12SyntaxError` for the 999, and the set carrying
 it is rejected; a well-formed claim whose content is unusable (charges that do not add
@@ -16,7 +17,8 @@ The package holds:
 
 - :mod:`.codes`: versions, claim status codes, code shapes (ICD-10-CM, CPT/HCPCS);
 - :mod:`.model`: the dataclasses;
-- :mod:`.elements`, :mod:`.hierarchy`, :mod:`.reader`: reading;
+- :mod:`.elements`, :mod:`.hierarchy`, :mod:`.loops`, :mod:`.reader`: reading a set;
+- :mod:`.stream`: reading an interchange as it streams (:class:`ClaimStream`);
 - :mod:`.rules`: the claim-level business checks;
 - :mod:`.writer`: :func:`build_837p`;
 - :mod:`.samples`: :func:`generate_837p_batch`, synthetic batches for benchmarks.
@@ -51,7 +53,7 @@ from healtheos.interop.x12.claims.model import (
     Submitter,
     Subscriber,
 )
-from healtheos.interop.x12.claims.reader import read_837, receive_837
+from healtheos.interop.x12.claims.stream import ClaimStream, StreamResult, read_837, receive_837
 from healtheos.interop.x12.claims.writer import build_837p
 
 __all__ = [
@@ -65,6 +67,7 @@ __all__ = [
     "Claim",
     "ClaimBatch",
     "ClaimProblem",
+    "ClaimStream",
     "Contact",
     "Controls",
     "HealthCode",
@@ -73,6 +76,7 @@ __all__ = [
     "Procedure",
     "Receipt837",
     "ServiceLine",
+    "StreamResult",
     "Submitter",
     "Subscriber",
     "build_837p",
