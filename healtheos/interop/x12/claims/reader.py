@@ -41,7 +41,7 @@ from healtheos.interop.x12.tokenizer import Delimiters, Segment, X12SyntaxError
 
 CLAIM_VERSIONS = PROFESSIONAL_VERSIONS | INSTITUTIONAL_VERSIONS
 #: Subscriber levels kept for their patients (HL 23 follows its HL 22 in a sound file).
-_RECENT_SUBSCRIBERS = 1024
+_RECENT_SUBSCRIBERS = 64
 
 
 def unsupported_set(group: Group, transaction: TransactionSet) -> X12SyntaxError | None:
