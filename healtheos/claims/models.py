@@ -243,8 +243,9 @@ class Submission(models.Model):
     #: Progress while it is processed: the file is read twice (acknowledged once the
     #: first reading ends, its claims stored during the second); ``read_chars`` is how
     #: far the current reading has got, of ``size``.
-    size = models.PositiveIntegerField(default=0)
-    read_chars = models.PositiveIntegerField(default=0)
+    #: (Database defaults, so that rows written by code that predates them still insert.)
+    size = models.PositiveIntegerField(db_default=0)
+    read_chars = models.PositiveIntegerField(db_default=0)
 
     objects = SubmissionQuerySet.as_manager()
 

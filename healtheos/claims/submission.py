@@ -112,6 +112,7 @@ def submission_receive(
                 raw=_text(data),
                 received_at=timezone.now(),
                 size=len(data),
+                read_chars=0,
             )
             audit_record(
                 action="claims.submission_received",

@@ -20,7 +20,7 @@ The package holds:
 - :mod:`.elements`, :mod:`.hierarchy`, :mod:`.loops`, :mod:`.reader`: reading a set;
 - :mod:`.stream`: reading an interchange as it streams (:class:`ClaimStream`);
 - :mod:`.rules`: the claim-level business checks;
-- :mod:`.writer`: :func:`build_837p`;
+- :mod:`.writer`: :func:`build_837p` (and :func:`build_837p_sets`, several sets);
 - :mod:`.samples`: :func:`generate_837p_batch`, synthetic batches for benchmarks.
 """
 
@@ -54,7 +54,7 @@ from healtheos.interop.x12.claims.model import (
     Subscriber,
 )
 from healtheos.interop.x12.claims.stream import ClaimStream, StreamResult, read_837, receive_837
-from healtheos.interop.x12.claims.writer import build_837p
+from healtheos.interop.x12.claims.writer import build_837p, build_837p_sets
 
 __all__ = [
     "CLAIM_STATUS_CODES",
@@ -80,6 +80,7 @@ __all__ = [
     "Submitter",
     "Subscriber",
     "build_837p",
+    "build_837p_sets",
     "dotted_diagnosis",
     "icd10_cm_shaped",
     "procedure_shaped",

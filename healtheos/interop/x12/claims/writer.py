@@ -8,7 +8,7 @@ written in the guide's order (DN, 82, 77, DQ, then any others)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from healtheos.interop.x12.claims.codes import PROFESSIONAL_VERSION
@@ -41,6 +41,30 @@ def build_837p(
 ) -> str:
     """The batch as one 837P interchange (ISA/GS addressed from the submitter's and the
     receiver's identifiers; BHT04/05 and the envelope dated ``at``)."""
+    return build_837p_sets(
+        [batch],
+        at=at,
+        control_number=control_number,
+        delimiters=delimiters,
+        usage=usage,
+        newline=newline,
+    )
+
+
+def build_837p_sets(
+    batches: Sequence[ClaimBatch],
+    *,
+    at: dt.datetime,
+    control_number: int,
+    delimiters: Delimiters = DEFAULT,
+    usage: str = "P",
+    newline: bool = False,
+) -> str:
+    """Batches as the sets of one 837P interchange, addressed from the first batch's
+    submitter and receiver (the guide advises at most 5,000 claims a set)."""
+    if not batches:
+        raise ValueError("An 837 holds at least one batch.")
+    batch = batches[0]
     interchange = Interchange(
         sender_qualifier="ZZ",
         sender_id=batch.submitter.name.identifier[:15],
@@ -53,10 +77,8 @@ def build_837p(
         version=PROFESSIONAL_VERSION,
         usage=usage,
     )
-    body = list(_body(batch, at, delimiters))
-    return build_interchange(
-        interchange, [("837", body)], at=at, delimiters=delimiters, newline=newline
-    )
+    sets = [("837", list(_body(each, at, delimiters))) for each in batches]
+    return build_interchange(interchange, sets, at=at, delimiters=delimiters, newline=newline)
 
 
 def _body(batch: ClaimBatch, at: dt.datetime, delimiters: Delimiters) -> Iterator[Row]:
