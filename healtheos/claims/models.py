@@ -98,6 +98,9 @@ class Claim(models.Model):
     submission = models.ForeignKey(
         "Submission", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    #: When plan staff released the claim from a review hold (the adjudicator then decides
+    #: it without holding it again).
+    released_at = models.DateTimeField(null=True, blank=True)
 
     objects = ClaimQuerySet.as_manager()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -11,7 +12,14 @@ from django.utils import timezone
 
 from healtheos.audit.services import audit_record
 from healtheos.claims.adjudication import configured_adjudicator
-from healtheos.claims.adjudication.interface import Adjudication, Adjudicator, Decision
+from healtheos.claims.adjudication.interface import (
+    Adjudication,
+    Adjudicator,
+    Decision,
+    LineResult,
+)
+from healtheos.claims.adjudication.interface import Adjustment as AdjustmentDecision
+from healtheos.claims.adjudication.interface import Remark as RemarkDecision
 from healtheos.claims.codes import STATUS_277
 from healtheos.claims.models import (
     Claim,
@@ -26,6 +34,9 @@ from healtheos.members.models import Accumulator, Member
 from healtheos.payments.generate import remittance_store
 from healtheos.payments.models import ClaimPayment, Payment, PaymentMethod
 from healtheos.plans.models import Plan
+
+if TYPE_CHECKING:
+    from healtheos.accounts.models import User
 
 ZERO = Decimal("0.00")
 
@@ -60,10 +71,18 @@ class AdjudicationError(ValueError):
     """The adjudicator's decision does not fit the claim or does not balance."""
 
 
-def _event(claim: Claim, status: str, at: dt.datetime, note: str = "") -> None:
+def _event(
+    claim: Claim, status: str, at: dt.datetime, note: str = "", actor: User | None = None
+) -> None:
     category, code = STATUS_CODES.get(status, ("", ""))
     ClaimStatusEvent.objects.create(
-        claim=claim, status=status, category_code=category, status_code=code, at=at, note=note
+        claim=claim,
+        status=status,
+        category_code=category,
+        status_code=code,
+        at=at,
+        note=note[:200],
+        actor=actor,
     )
 
 
@@ -96,6 +115,86 @@ def claim_adjudicate(*, claim: Claim, adjudicator: Adjudicator | None = None) ->
         detail.update(status=claim.status, paid=str(claim.paid_amount))
         audit_record(
             action="claims.adjudicated", obj=claim, member_pk=claim.member_id, detail=detail
+        )
+    return claim
+
+
+class ClaimNotPended(ValueError):
+    """Only a pended claim can be released or denied by plan staff."""
+
+
+#: The reasons plan staff may deny a pended claim for: CARC → (RARC, what the office reads).
+PENDED_DENIAL_REASONS: dict[str, tuple[str, str]] = {
+    "50": ("N115", "Not medically necessary, as the plan reviewed it"),
+    "16": ("M127", "The claim lacks information the review needed (records)"),
+    "197": ("N54", "No authorization was obtained for the service"),
+    "96": ("N130", "The service is not covered by the member's benefits"),
+}
+
+
+def _pended(claim: Claim) -> Claim:
+    locked = Claim.objects.payer_wide().select_for_update().get(pk=claim.pk)
+    if locked.status != ClaimStatus.PENDED:
+        raise ClaimNotPended(f"{locked} is {locked.get_status_display().lower()}, not pended")
+    Member.objects.select_for_update().filter(pk=locked.member_id).first()
+    return locked
+
+
+def claim_release(
+    *, claim: Claim, actor: User, note: str = "", adjudicator: Adjudicator | None = None
+) -> Claim:
+    """Plan staff release a pended claim from review: it is decided again by the plan's
+    adjudicator, which does not hold it a second time, in one transaction with its
+    history (who released it and why) and an audit event."""
+    with transaction.atomic():
+        claim = _pended(claim)
+        now = timezone.now()
+        claim.status, claim.released_at = ClaimStatus.IN_PROCESS, now
+        claim.save(update_fields=["status", "released_at"])
+        reason = f"Released from review by the plan{': ' + note if note else ''}"
+        _event(claim, ClaimStatus.IN_PROCESS, now, reason, actor)
+        decision = (adjudicator or configured_adjudicator()).adjudicate(claim)
+        _apply(claim, decision, now)
+        if claim.frequency_code == FrequencyCode.CORRECTED and claim.status != ClaimStatus.PENDED:
+            _void_original(claim, now, f"Replaced by corrected claim {claim.claim_number}")
+        audit_record(
+            action="claims.released",
+            actor=actor,
+            obj=claim,
+            member_pk=claim.member_id,
+            detail={"claim_number": claim.claim_number, "status": claim.status},
+        )
+    return claim
+
+
+def claim_deny(*, claim: Claim, actor: User, reason_code: str, note: str = "") -> Claim:
+    """Plan staff deny a pended claim: every line is adjusted in full as a contractual
+    obligation with ``reason_code`` (one of :data:`PENDED_DENIAL_REASONS`) and its remark,
+    so the denial is remitted, with its reason, on the next payment cycle's 835."""
+    if reason_code not in PENDED_DENIAL_REASONS:
+        raise ValueError(f"{reason_code!r} is not a reason a pended claim is denied for")
+    remark, words = PENDED_DENIAL_REASONS[reason_code]
+    with transaction.atomic():
+        claim = _pended(claim)
+        now = timezone.now()
+        lines = list(claim.lines.order_by("line_number"))
+        decision = Adjudication(
+            Decision.DENY,
+            lines=tuple(LineResult(line.line_number) for line in lines),
+            adjustments=tuple(
+                AdjustmentDecision(line.line_number, "CO", reason_code, line.charge)
+                for line in lines
+            ),
+            remarks=tuple(RemarkDecision(line.line_number, remark) for line in lines),
+            note=f"Denied after review: {words}{': ' + note if note else ''}",
+        )
+        _apply(claim, decision, now, actor)
+        audit_record(
+            action="claims.denied_after_review",
+            actor=actor,
+            obj=claim,
+            member_pk=claim.member_id,
+            detail={"claim_number": claim.claim_number, "reason": reason_code},
         )
     return claim
 
@@ -164,7 +263,9 @@ def _check(claim: Claim, lines: dict[int, ClaimLine], decision: Adjudication) ->
             raise AdjudicationError(f"{claim}: no line {number}")
 
 
-def _apply(claim: Claim, decision: Adjudication, now: dt.datetime) -> None:
+def _apply(
+    claim: Claim, decision: Adjudication, now: dt.datetime, actor: User | None = None
+) -> None:
     lines = {line.line_number: line for line in claim.lines.all()}
     _check(claim, lines, decision)
     for result in decision.lines:
@@ -214,7 +315,7 @@ def _apply(claim: Claim, decision: Adjudication, now: dt.datetime) -> None:
         claim.coverage_id = decision.coverage_id
         fields.append("coverage")
     claim.save(update_fields=fields)
-    _event(claim, claim.status, now, decision.note)
+    _event(claim, claim.status, now, decision.note, actor)
 
 
 # --- the payment cycle ------------------------------------------------------------------
