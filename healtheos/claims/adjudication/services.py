@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
 from healtheos.audit.services import audit_record
@@ -32,13 +32,16 @@ from healtheos.claims.models import (
 )
 from healtheos.members.models import Accumulator, Member
 from healtheos.payments.generate import remittance_store
-from healtheos.payments.models import ClaimPayment, Payment, PaymentMethod
+from healtheos.payments.models import ClaimPayment, Payment, PaymentMethod, ProviderAdjustment
 from healtheos.plans.models import Plan
 
 if TYPE_CHECKING:
     from healtheos.accounts.models import User
 
 ZERO = Decimal("0.00")
+#: CLP02 of a reversal of a previous payment, and the PLB code of a balance carried forward.
+REVERSAL = "22"
+FORWARD_BALANCE = "FB"
 
 #: X12 277 claim status (category, status) for each status this module sets.
 #: The statuses whose history events carry their 277 codes (voids carry none).
@@ -213,18 +216,20 @@ def _finalize_void(claim: Claim, now: dt.datetime) -> None:
             "patient_responsibility",
         ]
     )
-    note = (
-        "Void processed"
-        if voided
-        else "Void received: the original claim was not found or is already paid (a paid "
-        "claim is reversed, not voided)"
-    )
-    _event(claim, ClaimStatus.VOIDED, now, note)
+    notes = {
+        "voided": "Void processed",
+        "reversed": "Void processed: the original's payment is reversed on the next remittance",
+        "": "Void received: the original claim was not found or is already voided",
+    }
+    _event(claim, ClaimStatus.VOIDED, now, notes[voided])
 
 
-def _void_original(claim: Claim, now: dt.datetime, note: str) -> bool:
+def _void_original(claim: Claim, now: dt.datetime, note: str) -> str:
+    """Void the claim ``claim`` voids or replaces: "voided", "reversed" when it had been
+    paid (its payment is taken back by the next payment cycle, see :data:`REVERSIBLE`),
+    or "" when there is no such claim to void."""
     if claim.original_claim_id is None:
-        return False
+        return ""
     original = (
         Claim.objects.payer_wide()
         .select_for_update()
@@ -232,16 +237,19 @@ def _void_original(claim: Claim, now: dt.datetime, note: str) -> bool:
             pk=claim.original_claim_id,
             plan_id=claim.plan_id,
             member_id=claim.member_id,
-            status__in=VOIDABLE,
+            status__in=(*VOIDABLE, ClaimStatus.PAID),
         )
         .first()
     )
     if original is None:
-        return False
+        return ""
+    paid = original.status == ClaimStatus.PAID
     original.status = ClaimStatus.VOIDED
     original.save(update_fields=["status"])
+    if paid:
+        note += "; its payment is reversed on the next remittance"
     _event(original, ClaimStatus.VOIDED, now, note)
-    return True
+    return "reversed" if paid else "voided"
 
 
 def _check(claim: Claim, lines: dict[int, ClaimLine], decision: Adjudication) -> None:
@@ -323,17 +331,27 @@ def _apply(
 
 #: Claims the next cycle remits: decided and on no remittance yet.
 PAYABLE = Q(status__in=(ClaimStatus.ADJUDICATED, ClaimStatus.DENIED), payments__isnull=True)
+#: Claims the next cycle reverses (CLP02 22): paid, then voided or replaced, and not yet
+#: reversed.
+REVERSIBLE = (
+    Q(status=ClaimStatus.VOIDED)
+    & Exists(ClaimPayment.objects.filter(claim=OuterRef("pk"), status_code="1"))
+    & ~Exists(ClaimPayment.objects.filter(claim=OuterRef("pk"), status_code=REVERSAL))
+)
 
 
 def payment_cycle_run(*, plan: Plan, on: dt.date) -> list[Payment]:
     """Pay every adjudicated claim of ``plan`` not yet remitted, one payment per payee
-    (billing organization), and put its denied claims on the same remittance. Adjudicated
-    claims become paid; denied claims stay denied. Each payee's payment is one transaction;
+    (billing organization), and put its denied claims on the same remittance, with the
+    reversal (CLP02 22, amounts negated) of every paid claim voided or replaced since.
+    Adjudicated claims become paid; denied claims stay denied. A payment the reversals
+    make negative is paid as zero, the payee's debt carried forward (PLB FB) and taken
+    from its next payments. Each payee's payment is one transaction;
     running the cycle again finds nothing left and creates nothing."""
     payees = sorted(
         set(
             Claim.objects.payer_wide()
-            .filter(PAYABLE, plan=plan)
+            .filter(PAYABLE | REVERSIBLE, plan=plan)
             .values_list("billing_organization_id", flat=True)
         )
     )
@@ -372,18 +390,35 @@ def _trace_number(plan: Plan, on: dt.date) -> str:
     return f"{prefix}{taken.count() + 1:05d}"
 
 
+def _forward_balance(plan: Plan, payee_id: int) -> Decimal:
+    """What the payee still owes from reversals (PLB FB: negative carried, positive taken)."""
+    carried = ProviderAdjustment.objects.filter(
+        payment__plan=plan,
+        payment__payee_organization_id=payee_id,
+        reason_code=FORWARD_BALANCE,
+    ).aggregate(total=Sum("amount"))["total"]
+    return -(carried or ZERO)
+
+
 def _pay_payee(*, plan: Plan, payee_id: int, on: dt.date) -> Payment | None:
     with transaction.atomic():
         claims = list(
             Claim.objects.payer_wide()
             # Only the claims are locked: PAYABLE's outer join to payments has no row to lock.
             .select_for_update(of=("self",))
-            .filter(PAYABLE, plan=plan, billing_organization_id=payee_id)
+            .filter(PAYABLE | REVERSIBLE, plan=plan, billing_organization_id=payee_id)
             .order_by("claim_number")
         )
         if not claims:
             return None
-        total = sum((c.paid_amount for c in claims if c.status == ClaimStatus.ADJUDICATED), ZERO)
+        reversed_ = [c for c in claims if c.status == ClaimStatus.VOIDED]
+        paid = sum((c.paid_amount for c in claims if c.status == ClaimStatus.ADJUDICATED), ZERO)
+        owed = _forward_balance(plan, payee_id)
+        net = paid - sum((c.paid_amount for c in reversed_), ZERO)
+        # PLB FB: a negative net is carried forward (the payment is zero); a positive one
+        # first pays back what is owed.
+        forward = net if net < 0 else min(owed, net)
+        total = net - forward
         payment = Payment.objects.create(
             plan=plan,
             payee_organization_id=payee_id,
@@ -393,9 +428,28 @@ def _pay_payee(*, plan: Plan, payee_id: int, on: dt.date) -> Payment | None:
             payment_date=on,
             total_amount=total,
         )
+        if forward:
+            ProviderAdjustment.objects.create(
+                payment=payment,
+                reason_code=FORWARD_BALANCE,
+                reference=payment.trace_number,
+                amount=forward,
+            )
         now = timezone.now()
         rows = []
         for claim in claims:
+            if claim.status == ClaimStatus.VOIDED:
+                rows.append(
+                    ClaimPayment(
+                        payment=payment,
+                        claim=claim,
+                        status_code=REVERSAL,
+                        billed_amount=-claim.total_charge,
+                        paid_amount=-claim.paid_amount,
+                        patient_responsibility=-claim.patient_responsibility,
+                    )
+                )
+                continue
             adjudicated = claim.status == ClaimStatus.ADJUDICATED
             rows.append(
                 ClaimPayment(
@@ -413,6 +467,8 @@ def _pay_payee(*, plan: Plan, payee_id: int, on: dt.date) -> Payment | None:
             at=now,
             trace_number=payment.trace_number,
         )
+        for claim in reversed_:
+            _event(claim, ClaimStatus.VOIDED, now, f"Payment reversed on {payment.trace_number}")
         # The 835 the payee's systems receive, written once and kept with the payment.
         remittance_store(payment=payment, at=now)
         audit_record(
@@ -421,6 +477,7 @@ def _pay_payee(*, plan: Plan, payee_id: int, on: dt.date) -> Payment | None:
             detail={
                 "trace_number": payment.trace_number,
                 "claims": len(rows),
+                "reversals": len(reversed_),
                 "total": str(total),
                 "payment_date": on.isoformat(),
             },
