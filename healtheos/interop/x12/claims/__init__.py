@@ -20,7 +20,8 @@ The package holds:
 - :mod:`.elements`, :mod:`.hierarchy`, :mod:`.loops`, :mod:`.reader`: reading a set;
 - :mod:`.stream`: reading an interchange as it streams (:class:`ClaimStream`);
 - :mod:`.rules`: the claim-level business checks;
-- :mod:`.writer`: :func:`build_837p` (and :func:`build_837p_sets`, several sets);
+- :mod:`.writer`: :func:`build_837p` (and :func:`build_837p_sets`, several sets) and
+  :func:`build_837i`;
 - :mod:`.samples`: :func:`generate_837p_batch`, synthetic batches for benchmarks.
 """
 
@@ -29,6 +30,7 @@ from __future__ import annotations
 from healtheos.interop.x12.claims.codes import (
     CLAIM_STATUS_CODES,
     FREQUENCY_CODES,
+    INSTITUTIONAL_VERSION,
     INSTITUTIONAL_VERSIONS,
     PROFESSIONAL_VERSION,
     PROFESSIONAL_VERSIONS,
@@ -54,11 +56,12 @@ from healtheos.interop.x12.claims.model import (
     Subscriber,
 )
 from healtheos.interop.x12.claims.stream import ClaimStream, StreamResult, read_837, receive_837
-from healtheos.interop.x12.claims.writer import build_837p, build_837p_sets
+from healtheos.interop.x12.claims.writer import build_837i, build_837p, build_837p_sets
 
 __all__ = [
     "CLAIM_STATUS_CODES",
     "FREQUENCY_CODES",
+    "INSTITUTIONAL_VERSION",
     "INSTITUTIONAL_VERSIONS",
     "PROFESSIONAL_VERSION",
     "PROFESSIONAL_VERSIONS",
@@ -79,6 +82,7 @@ __all__ = [
     "StreamResult",
     "Submitter",
     "Subscriber",
+    "build_837i",
     "build_837p",
     "build_837p_sets",
     "dotted_diagnosis",
