@@ -4,8 +4,7 @@ alone and pyx12 validating the same file, adjudication, and real-time 276→277 
 trivial endpoint of the same server.
 
 The file is written by a child process, so that the peak memory reported is the
-ingest's own (holding 100,000 claims as objects, to write them, takes about a gigabyte).
-``HEALTHEOS_BENCH_837_CLAIMS`` changes the number of claims."""
+ingest's own (holding 100,000 claims as objects, to write them, takes about a gigabyte)."""
 
 from __future__ import annotations
 
@@ -26,7 +25,7 @@ if TYPE_CHECKING:
     from healtheos.members.models import Member
     from healtheos.offices.models import Office
 
-INGEST_CLAIMS = int(os.environ.get("HEALTHEOS_BENCH_837_CLAIMS", "100000"))
+INGEST_CLAIMS = 100_000
 CLAIMS_PER_SET = 5_000
 ADJUDICATE_CLAIMS = 2_000
 STATUS_CLAIMS = 300
