@@ -27,7 +27,7 @@ class ReviewForm(UswdsFormMixin, forms.Form):
         choices=[("", "- Select -"), ("release", "Release for adjudication"), ("deny", "Deny")]
     )
     reason = forms.ChoiceField(
-        label="Reason for a denial",
+        label="Reason, when denying",
         required=False,
         choices=[("", "- Select -")]
         + [(code, f"{words} (CARC {code})") for code, (_, words) in PENDED_DENIAL_REASONS.items()],
