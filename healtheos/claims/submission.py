@@ -44,14 +44,15 @@ from healtheos.core.tasks import run_after_commit
 from healtheos.interop.x12 import (
     ClaimAcknowledgment,
     acknowledge,
-    build_277ca,
 )
 from healtheos.interop.x12 import (
     ClaimStatus as StatusComposite,
 )
 from healtheos.interop.x12.claims import Claim as Claim837
 from healtheos.interop.x12.claims import ClaimBatch, ClaimStream
+from healtheos.interop.x12.claimstatus import Acknowledgment277CA
 from healtheos.interop.x12.eligibility.segments import Name
+from healtheos.interop.x12.envelope import Envelope
 
 if TYPE_CHECKING:
     from healtheos.accounts.models import User
@@ -59,6 +60,9 @@ if TYPE_CHECKING:
     from healtheos.offices.models import Office
 
 MAX_BYTES = 64 * 1024 * 1024
+#: The stored file is read this many characters at a time (what is split into segments
+#: at once: memory beyond the file's own text is a few times this).
+READ_CHUNK = 1 << 20
 
 #: Told the submission after each step of its processing (``healtheos ingest`` prints it).
 Progress: TypeAlias = Callable[[Submission], None]
@@ -156,19 +160,17 @@ def _acknowledgment(claim: Claim837, outcome: Outcome) -> ClaimAcknowledgment:
 
 
 def _batch_277ca(
-    submission: Submission, batch: ClaimBatch, acks: list[ClaimAcknowledgment], envelope: object
+    submission: Submission, batch: ClaimBatch, acks: Acknowledgment277CA, envelope: Envelope
 ) -> str:
     plan = submission.office.plan
     payer = Name("PR", "2", plan.name.upper(), id_qualifier="PI", identifier=plan.payer_id)
-    return build_277ca(
-        original=envelope,  # type: ignore[arg-type]
+    return acks.build(
+        original=envelope,
         source=payer,
         receiver=batch.submitter.name,
-        claims=acks,
         batch_reference=batch.reference,
         receipt_number=f"S{submission.pk}",
         received=timezone.localtime(submission.received_at).date(),
-        at=timezone.now(),
         control_number=(submission.pk * 2 + 1) % 999_999_999,
     )
 
@@ -192,7 +194,7 @@ def submission_process(
     at = timezone.now()
     tracker = _Tracker(submission, progress)
     tracker.update(status=SubmissionStatus.PROCESSING, size=len(raw), read_chars=0)
-    check = ClaimStream(raw, today=today, progress=tracker.reading)
+    check = ClaimStream(raw, today=today, chunk_size=READ_CHUNK, progress=tracker.reading)
     for _ in check:  # the first pass only acknowledges: claims are passed over
         pass
     assert check.result is not None
@@ -207,7 +209,13 @@ def submission_process(
     tracker.update(ack_kind=kind, ack=ack, read_chars=0)
     batches = {batch.controls.set_position: batch for batch in receipt.batches}
     intake = ChunkIntake(office=office, submission=submission)
-    acks: dict[int, list[ClaimAcknowledgment]] = {position: [] for position in batches}
+    # Each claim's 277CA loop is written as soon as its outcome is known and kept as text.
+    envelope = receipt.envelope
+    acks = {
+        position: Acknowledgment277CA(delimiters=envelope.delimiters, at=timezone.now())
+        for position in batches
+        if envelope is not None
+    }
     accepted = rejected = 0
     chunk: list[Received] = []
 
@@ -216,7 +224,7 @@ def submission_process(
         for received, outcome in zip(chunk, intake.run(chunk), strict=True):
             accepted += outcome.accepted
             rejected += not outcome.accepted
-            acks[received.position].append(_acknowledgment(received.claim, outcome))
+            acks[received.position].add(_acknowledgment(received.claim, outcome))
         tracker.update(
             claims_total=accepted + rejected,
             claims_accepted=accepted,
@@ -224,7 +232,13 @@ def submission_process(
         )
 
     if batches:
-        store = ClaimStream(raw, today=today, sets=frozenset(batches), progress=tracker.reading)
+        store = ClaimStream(
+            raw,
+            today=today,
+            sets=frozenset(batches),
+            chunk_size=READ_CHUNK,
+            progress=tracker.reading,
+        )
         for sequence, (position, claim) in enumerate(store, start=1):
             chunk.append(Received(sequence, claim, batches[position].is_professional, position))
             if len(chunk) >= CHUNK:
@@ -233,9 +247,9 @@ def submission_process(
         if chunk:
             take(chunk)
     acknowledgments = [
-        _batch_277ca(submission, batches[position], claims, receipt.envelope)
+        _batch_277ca(submission, batches[position], claims, envelope)
         for position, claims in acks.items()
-        if claims and receipt.envelope is not None
+        if len(claims) and envelope is not None
     ]
     tracker.update(
         status=SubmissionStatus.DONE,

@@ -163,3 +163,38 @@ def test_progress_is_reported_while_the_file_is_processed(world: World) -> None:
     # The 999 is written before the claims are stored; the claims are counted by chunk.
     assert [t for _, t, kind in seen if kind][:1] == [0]
     assert {3, 6, 7} <= {t for _, t, _ in seen}
+
+
+def _peak_processing(world: World, count: int) -> int:
+    import tracemalloc
+
+    data = file_837(world, *_claims(world, count), control=count)
+    submission = submission_receive(
+        office=world.bluebonnet.office,
+        data=data,
+        file_name="big.837",
+        channel=SubmissionChannel.FILE,
+        background=True,  # stored only: processed below, under measurement
+        adjudicate=False,
+    )
+    Submission.objects.payer_wide().filter(pk=submission.pk).update(status="received")
+    tracemalloc.start()
+    try:
+        submission_process(submission_id=submission.pk, adjudicate=False)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_memory_grows_by_little_more_than_the_file_and_its_acknowledgments(
+    world: World, settings: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.TASK_BACKEND = "thread"  # type: ignore[attr-defined]
+    monkeypatch.setattr("healtheos.claims.submission.run_after_commit", lambda *a, **k: None)
+    monkeypatch.setattr(intake, "CHUNK", 50)
+    monkeypatch.setattr("healtheos.claims.submission.CHUNK", 50)
+    monkeypatch.setattr("healtheos.claims.submission.READ_CHUNK", 16_384)
+    small, large = _peak_processing(world, 300), _peak_processing(world, 1_200)
+    # Per claim: its share of the file's text and its 277CA loop, kept as text (well under
+    # 1.5 KB); the claims themselves are let go chunk by chunk (several KB each).
+    assert (large - small) / 900 < 1_500, (small, large)

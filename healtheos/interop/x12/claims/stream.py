@@ -37,7 +37,7 @@ from healtheos.interop.x12.remittance.stream import Progress, SegmentReader, Sou
 from healtheos.interop.x12.tokenizer import Segment, X12SyntaxError, valid_segment_id
 
 #: Segments a set reader can still point a fault at, counting back from the newest.
-WINDOW = 4096
+WINDOW = 1024
 
 
 class _Window(Sequence[Segment]):
