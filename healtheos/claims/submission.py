@@ -128,15 +128,14 @@ def submission_receive(
     except IntegrityError:
         # The same file sent twice at once: the other request stored it.
         return Submission.objects.for_office(office).get(digest=digest)
+    pk = submission.pk
+    del submission  # its copy of the text: a big file is held once at a time
     if background:
-        run_after_commit(
-            "healtheos.claims.submission.submission_process", submission_id=submission.pk
-        )
-        submission.refresh_from_db()  # the inline backend has already finished it
+        run_after_commit("healtheos.claims.submission.submission_process", submission_id=pk)
     else:
-        submission_process(submission_id=submission.pk, adjudicate=adjudicate, progress=progress)
-        submission.refresh_from_db()
-    return submission
+        submission_process(submission_id=pk, adjudicate=adjudicate, progress=progress)
+    # As it is now (the inline backend has already finished it); the text loads if asked.
+    return Submission.objects.for_office(office).defer("raw").get(pk=pk)
 
 
 def _acknowledgment(claim: Claim837, outcome: Outcome) -> ClaimAcknowledgment:
@@ -184,12 +183,15 @@ def submission_process(
     submission = (
         Submission.objects.payer_wide()
         .select_related("office__plan", "office__organization")
+        .defer("raw")
         .get(pk=submission_id)
     )
     if submission.status == SubmissionStatus.DONE:
         return
     office = submission.office
-    raw = submission.raw
+    raw: str = (
+        Submission.objects.payer_wide().filter(pk=submission.pk).values_list("raw", flat=True)[0]
+    )
     today = timezone.localdate()
     at = timezone.now()
     tracker = _Tracker(submission, progress)
