@@ -21,6 +21,7 @@ the portal can show a progress bar and ``healtheos ingest`` a progress line.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import replace
@@ -51,8 +52,10 @@ from healtheos.interop.x12 import (
 from healtheos.interop.x12.claims import Claim as Claim837
 from healtheos.interop.x12.claims import ClaimBatch, ClaimStream
 from healtheos.interop.x12.claimstatus import Acknowledgment277CA
+from healtheos.interop.x12.claimstatus.acknowledgment import acknowledgment_interchange
 from healtheos.interop.x12.eligibility.segments import Name
 from healtheos.interop.x12.envelope import Envelope
+from healtheos.interop.x12.writer import build_interchange
 
 if TYPE_CHECKING:
     from healtheos.accounts.models import User
@@ -158,19 +161,36 @@ def _acknowledgment(claim: Claim837, outcome: Outcome) -> ClaimAcknowledgment:
     )
 
 
-def _batch_277ca(
-    submission: Submission, batch: ClaimBatch, acks: Acknowledgment277CA, envelope: Envelope
+def _277ca(
+    submission: Submission,
+    parts: list[tuple[ClaimBatch, Acknowledgment277CA]],
+    envelope: Envelope,
+    at: dt.datetime,
 ) -> str:
+    """One 277CA interchange for the file, a set for each of its 837 sets."""
     plan = submission.office.plan
     payer = Name("PR", "2", plan.name.upper(), id_qualifier="PI", identifier=plan.payer_id)
-    return acks.build(
-        original=envelope,
-        source=payer,
-        receiver=batch.submitter.name,
-        batch_reference=batch.reference,
-        receipt_number=f"S{submission.pk}",
-        received=timezone.localtime(submission.received_at).date(),
-        control_number=(submission.pk * 2 + 1) % 999_999_999,
+    control_number = (submission.pk * 2 + 1) % 999_999_999
+    received = timezone.localtime(submission.received_at).date()
+    sets = [
+        (
+            "277",
+            acks.body(
+                source=payer,
+                receiver=batch.submitter.name,
+                batch_reference=batch.reference,
+                receipt_number=f"S{submission.pk}",
+                received=received,
+                reference=f"{control_number}-{number}" if len(parts) > 1 else str(control_number),
+            ),
+        )
+        for number, (batch, acks) in enumerate(parts, start=1)
+    ]
+    return build_interchange(
+        acknowledgment_interchange(envelope, control_number),
+        sets,
+        at=at,
+        delimiters=envelope.delimiters,
     )
 
 
@@ -213,8 +233,9 @@ def submission_process(
     intake = ChunkIntake(office=office, submission=submission)
     # Each claim's 277CA loop is written as soon as its outcome is known and kept as text.
     envelope = receipt.envelope
+    answered_at = timezone.now()
     acks = {
-        position: Acknowledgment277CA(delimiters=envelope.delimiters, at=timezone.now())
+        position: Acknowledgment277CA(delimiters=envelope.delimiters, at=answered_at)
         for position in batches
         if envelope is not None
     }
@@ -248,14 +269,13 @@ def submission_process(
                 chunk = []
         if chunk:
             take(chunk)
-    acknowledgments = [
-        _batch_277ca(submission, batches[position], claims, envelope)
-        for position, claims in acks.items()
-        if len(claims) and envelope is not None
-    ]
+    parts = [(batches[position], claims) for position, claims in acks.items() if len(claims)]
+    claim_acknowledgment = (
+        _277ca(submission, parts, envelope, answered_at) if parts and envelope is not None else ""
+    )
     tracker.update(
         status=SubmissionStatus.DONE,
-        ack_277ca="\n".join(acknowledgments),
+        ack_277ca=claim_acknowledgment,
         claims_total=accepted + rejected,
         claims_accepted=accepted,
         claims_rejected=rejected,

@@ -198,3 +198,32 @@ def test_memory_grows_by_little_more_than_the_file_and_its_acknowledgments(
     # Per claim: its share of the file's text and its 277CA loop, kept as text (well under
     # 1.5 KB); the claims themselves are let go chunk by chunk (several KB each).
     assert (large - small) / 900 < 1_500, (small, large)
+
+
+def test_a_file_of_several_sets_gets_one_277ca_with_a_set_for_each(
+    world: World, tmp_path: object
+) -> None:
+    import importlib.util
+    from pathlib import Path
+
+    from healtheos.interop.x12.claims import build_837p_sets
+    from tests.interop.x12_837_fixtures import AT, BATCH
+
+    claims = _claims(world, 5, bad_every=5)
+    batches = [
+        replace(BATCH, claims=tuple(claims[:3]), reference="SET-A"),
+        replace(BATCH, claims=tuple(claims[3:]), reference="SET-B"),
+    ]
+    data = build_837p_sets(batches, at=AT, control_number=91).encode()
+    submission = _receive(world, data)
+    assert (submission.claims_accepted, submission.claims_rejected) == (4, 1)
+    text = submission.ack_277ca
+    assert text.count("ISA*") == 1
+    assert text.count("ST*277*") == 2
+    assert "TRN*2*SET-A~" in text
+    assert "TRN*2*SET-B~" in text
+    if importlib.util.find_spec("pyx12") is not None:
+        from tests.interop.pyx12_check import pyx12_errors, repaired_maps
+
+        maps = repaired_maps(Path(str(tmp_path)))
+        assert pyx12_errors(text, maps) == []

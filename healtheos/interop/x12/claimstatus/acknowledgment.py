@@ -165,6 +165,33 @@ class Acknowledgment277CA:
         reference: str = "",
     ) -> str:
         """The interchange (see :func:`build_277ca` for the arguments)."""
+        body = self.body(
+            source=source,
+            receiver=receiver,
+            batch_reference=batch_reference,
+            receipt_number=receipt_number,
+            received=received,
+            reference=reference or str(control_number),
+        )
+        return build_interchange(
+            acknowledgment_interchange(original, control_number),
+            [("277", body)],
+            at=self.at,
+            delimiters=self.delimiters,
+        )
+
+    def body(
+        self,
+        *,
+        source: Name,
+        receiver: Name,
+        batch_reference: str,
+        receipt_number: str,
+        received: dt.date,
+        reference: str,
+    ) -> list[Sequence[str] | Written]:
+        """The set's segments between ST and SE (several sets, one per 837 set, can share
+        an interchange: :func:`acknowledgment_interchange`)."""
         if not len(self):
             raise ValueError("A 277CA acknowledges at least one claim.")
         delimiters, clean, at = self.delimiters, self.clean, self.at
@@ -176,7 +203,7 @@ class Acknowledgment277CA:
                 "BHT",
                 "0085",
                 "08",
-                clean(reference or str(control_number)),
+                clean(reference),
                 at.strftime("%Y%m%d"),
                 at.strftime("%H%M"),
                 "TH",
@@ -203,24 +230,25 @@ class Acknowledgment277CA:
                 number += 1
                 body.append(["HL", str(number), provider_id, "PT"])
                 body.append(written)
-        group_header = original.groups[0] if original.groups else None
-        interchange = Interchange(
-            sender_qualifier=original.receiver_qualifier,
-            sender_id=original.receiver_id,
-            receiver_qualifier=original.sender_qualifier,
-            receiver_id=original.sender_id,
-            control_number=control_number,
-            functional_id="HN",
-            application_sender=group_header.application_receiver
-            if group_header
-            else original.receiver_id,
-            application_receiver=group_header.application_sender
-            if group_header
-            else original.sender_id,
-            version=ACKNOWLEDGMENT_VERSION,
-            usage=original.usage if original.usage in ("P", "T") else "P",
-        )
-        return build_interchange(interchange, [("277", body)], at=at, delimiters=delimiters)
+        return body
+
+
+def acknowledgment_interchange(original: Envelope, control_number: int) -> Interchange:
+    """The envelope of 277CAs answering the interchange ``original`` (sender and receiver
+    turned around)."""
+    group = original.groups[0] if original.groups else None
+    return Interchange(
+        sender_qualifier=original.receiver_qualifier,
+        sender_id=original.receiver_id,
+        receiver_qualifier=original.sender_qualifier,
+        receiver_id=original.sender_id,
+        control_number=control_number,
+        functional_id="HN",
+        application_sender=group.application_receiver if group else original.receiver_id,
+        application_receiver=group.application_sender if group else original.sender_id,
+        version=ACKNOWLEDGMENT_VERSION,
+        usage=original.usage if original.usage in ("P", "T") else "P",
+    )
 
 
 def _totals(
