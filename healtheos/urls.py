@@ -8,7 +8,7 @@ from django.urls import include, path
 from healtheos.accounts import member_views, recovery_views, sessions, support_views
 from healtheos.apiclients import views as apiclient_views
 from healtheos.authorizations import api as authorization_api
-from healtheos.claims import submission_views
+from healtheos.claims import review_views, submission_views
 from healtheos.core import views as core_views
 from healtheos.edi import views as edi_views
 from healtheos.eligibility import api as eligibility_api
@@ -84,6 +84,12 @@ urlpatterns = [
         "payer/registrations/<int:registration_id>/decide/",
         registration_views.registration_decide,
         name="registration_decide",
+    ),
+    path("payer/claims/pended/", review_views.pended_claims, name="pended_claims"),
+    path(
+        "payer/claims/pended/<str:claim_number>/",
+        review_views.pended_claim_decide,
+        name="pended_claim_decide",
     ),
     path("payer/admin/", admin.site.urls),
     path("office/api-clients/", include("healtheos.apiclients.urls")),

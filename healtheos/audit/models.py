@@ -37,7 +37,7 @@ class AuditEvent(models.Model):
     #: Which of the trail's chains this event links into (see :class:`AuditChainHead`).
     #: Not part of the hashed content: moving an event to another lane breaks the links
     #: of both lanes.
-    lane = models.PositiveSmallIntegerField(default=0)
+    lane = models.PositiveSmallIntegerField(default=0, db_default=0)
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 

@@ -43,7 +43,7 @@ def parse_wrk(name: str, output: str) -> LoadResult:
     percentiles = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)\s*$", output, flags=re.MULTILINE))
     requests_match = re.search(r"(\d+) requests in ([\d.]+)(s|m)", output)
     rps_match = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    if not (percentiles and requests_match and rps_match):
+    if not ({"50", "90", "99"} <= percentiles.keys() and requests_match and rps_match):
         raise ValueError(f"unreadable wrk output:\n{output}")
     seconds = float(requests_match.group(2)) * (60 if requests_match.group(3) == "m" else 1)
     errors = 0

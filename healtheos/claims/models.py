@@ -98,6 +98,9 @@ class Claim(models.Model):
     submission = models.ForeignKey(
         "Submission", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    #: When plan staff released the claim from a review hold (the adjudicator then decides
+    #: it without holding it again).
+    released_at = models.DateTimeField(null=True, blank=True)
 
     objects = ClaimQuerySet.as_manager()
 
@@ -240,6 +243,12 @@ class Submission(models.Model):
     ack_277ca = models.TextField(blank=True)
     error = models.CharField(max_length=300, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    #: Progress while it is processed: the file is read twice (acknowledged once the
+    #: first reading ends, its claims stored during the second); ``read_chars`` is how
+    #: far the current reading has got, of ``size``.
+    #: (Database defaults, so that rows written by code that predates them still insert.)
+    size = models.PositiveIntegerField(db_default=0)
+    read_chars = models.PositiveIntegerField(db_default=0)
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -251,6 +260,14 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"Submission {self.pk} ({self.file_name})"
+
+    @property
+    def percent(self) -> int:
+        """How far processing has got: the first reading counts for a fifth."""
+        if self.status == SubmissionStatus.DONE:
+            return 100
+        share = min(1.0, self.read_chars / self.size) if self.size else 0.0
+        return int(80 * share + 20) if self.ack_kind else int(20 * share)
 
 
 class SubmittedClaim(models.Model):

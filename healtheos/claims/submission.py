@@ -6,22 +6,26 @@ Order of work, so that nothing is lost or counted twice:
 1. The bytes are stored as a :class:`Submission` before anything is acknowledged; the same
    file from the same office is the same submission (its acknowledgments are returned
    again, nothing is re-read).
-2. The file is read by the project's X12 code. Sets with syntax faults are rejected in the
-   999; the claims of sound sets are checked against the plan's records (member on file,
-   billing provider is this office, no duplicate of a claim already received, a corrected
-   or void claim names an original of this office).
-3. Each accepted claim is stored in its own transaction (a fault in one never leaves half
-   of another); each claim's outcome, accepted with its payer claim number or rejected with
-   the reason, is kept and written into the 277CA.
+2. The file is read as it streams (:class:`~healtheos.interop.x12.claims.ClaimStream`),
+   twice: first to acknowledge it (sets with syntax faults are rejected in the 999, which
+   is stored at once), then to store the claims of the sound sets.
+3. The claims are checked against the plan's records (member on file, billing provider is
+   this office, no duplicate of a claim already received, a corrected or void claim names
+   an original of this office) and stored a chunk at a time (:mod:`.intake`): a claim is
+   stored whole or not at all, and each claim's outcome, accepted with its payer claim
+   number or rejected with the reason, is kept and written into the 277CA.
+
+Progress (the bytes read in each pass and the claims done) is kept on the submission, so
+the portal can show a progress bar and ``healtheos ingest`` a progress line.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-import uuid
-from dataclasses import dataclass, replace
-from decimal import Decimal
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING, TypeAlias
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -29,35 +33,29 @@ from django.utils import timezone
 
 from healtheos.audit.services import audit_record
 from healtheos.claims.adjudication.services import claim_adjudicate, payment_cycle_run
+from healtheos.claims.intake import CHUNK, ChunkIntake, Outcome, Received, service_dates
 from healtheos.claims.models import (
     Claim,
-    ClaimLine,
     ClaimStatus,
-    ClaimStatusEvent,
-    ClaimType,
     Submission,
     SubmissionChannel,
     SubmissionStatus,
-    SubmittedClaim,
 )
-from healtheos.claims.selectors import office_claims
 from healtheos.core.tasks import run_after_commit
-from healtheos.directory.models import Provider
-from healtheos.eligibility.lookup import normalize_member_id
-from healtheos.eligibility.providers import provider_on_file
 from healtheos.interop.x12 import (
     ClaimAcknowledgment,
     acknowledge,
-    build_277ca,
-    receive_837,
 )
 from healtheos.interop.x12 import (
     ClaimStatus as StatusComposite,
 )
 from healtheos.interop.x12.claims import Claim as Claim837
-from healtheos.interop.x12.claims import ClaimBatch, ClaimProblem
-from healtheos.interop.x12.eligibility.segments import DateRange, Name
-from healtheos.members.models import Member
+from healtheos.interop.x12.claims import ClaimBatch, ClaimStream
+from healtheos.interop.x12.claimstatus import Acknowledgment277CA
+from healtheos.interop.x12.claimstatus.acknowledgment import acknowledgment_interchange
+from healtheos.interop.x12.eligibility.segments import Name
+from healtheos.interop.x12.envelope import Envelope
+from healtheos.interop.x12.writer import build_interchange
 
 if TYPE_CHECKING:
     from healtheos.accounts.models import User
@@ -65,20 +63,16 @@ if TYPE_CHECKING:
     from healtheos.offices.models import Office
 
 MAX_BYTES = 64 * 1024 * 1024
+#: The stored file is read this many characters at a time (what is split into segments
+#: at once: memory beyond the file's own text is a few times this).
+READ_CHUNK = 1 << 20
+
+#: Told the submission after each step of its processing (``healtheos ingest`` prints it).
+Progress: TypeAlias = Callable[[Submission], None]
 
 
 class SubmissionRefused(ValueError):
     """The upload is not something that can be stored as a submission at all."""
-
-
-@dataclass(frozen=True)
-class Outcome:
-    accepted: bool
-    category: str
-    code: str
-    reason: str
-    entity: str = ""
-    claim: Claim | None = None
 
 
 def _text(data: bytes) -> str:
@@ -98,6 +92,7 @@ def submission_receive(
     api_client: ApiClient | None = None,
     background: bool = True,
     adjudicate: bool = True,
+    progress: Progress | None = None,
 ) -> Submission:
     """Store an 837 as a submission and have it read and acknowledged (in the background,
     or at once with ``background=False``). Sending the same file again returns the first
@@ -123,6 +118,8 @@ def submission_receive(
                 digest=digest,
                 raw=_text(data),
                 received_at=timezone.now(),
+                size=len(data),
+                read_chars=0,
             )
             audit_record(
                 action="claims.submission_received",
@@ -134,215 +131,14 @@ def submission_receive(
     except IntegrityError:
         # The same file sent twice at once: the other request stored it.
         return Submission.objects.for_office(office).get(digest=digest)
+    pk = submission.pk
+    del submission  # its copy of the text: a big file is held once at a time
     if background:
-        run_after_commit(
-            "healtheos.claims.submission.submission_process", submission_id=submission.pk
-        )
-        submission.refresh_from_db()  # the inline backend has already finished it
+        run_after_commit("healtheos.claims.submission.submission_process", submission_id=pk)
     else:
-        submission_process(submission_id=submission.pk, adjudicate=adjudicate)
-        submission.refresh_from_db()
-    return submission
-
-
-def _member(office: Office, claim: Claim837) -> Member | None:
-    subscriber = (
-        Member.objects.filter(
-            plan_id=office.plan_id, member_id=normalize_member_id(claim.subscriber.member_id)
-        )
-        .select_related("subscriber")
-        .first()
-    )
-    if subscriber is None or claim.patient is None:
-        return subscriber
-    patient = claim.patient
-    if patient.birth_date is None:
-        return None
-    candidates = Member.objects.filter(
-        plan_id=office.plan_id, subscriber=subscriber, birth_date=patient.birth_date
-    )
-    first = patient.name.first.casefold()
-    return next(
-        (m for m in candidates if m.first_name.casefold() == first),
-        None,
-    )
-
-
-def _billing_is_office(office: Office, claim: Claim837) -> bool:
-    billing = claim.billing_provider
-    organization = office.organization
-    if billing.tin and billing.tin.replace("-", "") == organization.tin:
-        return True
-    return provider_on_file(office=office, npi=billing.npi)
-
-
-def _service_dates(claim: Claim837) -> DateRange:
-    dates = [line.service_dates for line in claim.lines if line.service_dates is not None]
-    header = claim.date("472") or claim.date("434")
-    if header is not None:
-        dates.append(header)
-    if not dates:
-        today = timezone.localdate()
-        return DateRange(today, today)
-    return DateRange(min(d.start for d in dates), max(d.end for d in dates))
-
-
-def _reject(problem: ClaimProblem) -> Outcome:
-    return Outcome(
-        False, "A7" if problem.code != "54" else "A3", problem.code, problem.message, problem.entity
-    )
-
-
-def _check(office: Office, claim: Claim837, member: Member | None) -> ClaimProblem | None:
-    if claim.problems:
-        return claim.problems[0]
-    if not _billing_is_office(office, claim):
-        return ClaimProblem(
-            "562",
-            "The billing provider's TIN or NPI is not this office's.",
-            claim.billing_provider.position,
-            entity="85",
-        )
-    if member is None:
-        return ClaimProblem(
-            "33",
-            "No member of this plan has this member ID (and, for a dependent, this name and "
-            "date of birth).",
-            claim.subscriber.position,
-            entity="IL",
-        )
-    dates = _service_dates(claim)
-    claims = office_claims(office=office)
-    if claim.frequency in ("7", "8"):
-        if not claims.filter(claim_number=claim.original_claim_number.upper()).exists():
-            return ClaimProblem(
-                "21",
-                f"The original claim {claim.original_claim_number!r} (REF*F8) is not one of "
-                "this office's claims.",
-                claim.position,
-            )
-        return None
-    duplicate = (
-        claims.filter(
-            patient_account_number=claim.patient_control_number,
-            member=member,
-            service_from=dates.start,
-            total_charge=claim.total_charge,
-        )
-        .exclude(status__in=[ClaimStatus.REJECTED, ClaimStatus.VOIDED])
-        .exists()
-    )
-    if duplicate:
-        return ClaimProblem(
-            "54",
-            "Duplicate of a claim already received (same patient account, patient, service "
-            "date and total).",
-            claim.position,
-        )
-    return None
-
-
-def _store(
-    office: Office, submission: Submission, claim: Claim837, member: Member, professional: bool
-) -> Claim:
-    dates = _service_dates(claim)
-    billing = (
-        Provider.objects.filter(npi=claim.billing_provider.npi).first()
-        or Provider.objects.filter(organizations=office.organization).order_by("pk").first()
-    )
-    if billing is None:
-        raise ValueError("the office has no provider on file to bill under")
-    rendering = claim.rendering
-    rendering_provider = (
-        Provider.objects.filter(npi=rendering.npi).first() if rendering and rendering.npi else None
-    )
-    original = None
-    if claim.frequency in ("7", "8"):
-        original = office_claims(office=office).get(
-            claim_number=claim.original_claim_number.upper()
-        )
-    coverage = (
-        member.coverages.filter(start_date__lte=dates.start)
-        .exclude(end_date__lt=dates.start)
-        .order_by("-start_date")
-        .first()
-    )
-    authorization = None
-    if claim.prior_authorization:
-        from healtheos.authorizations.models import PriorAuthorization
-
-        authorization = (
-            PriorAuthorization.objects.payer_wide()
-            .filter(member=member, authorization_number=claim.prior_authorization)
-            .first()
-        )
-    now = timezone.now()
-    stored = Claim.objects.create(
-        plan_id=office.plan_id,
-        claim_number=uuid.uuid4().hex[:20],
-        patient_account_number=claim.patient_control_number[:38],
-        claim_type=ClaimType.PROFESSIONAL if professional else ClaimType.INSTITUTIONAL,
-        frequency_code=claim.frequency if claim.frequency in ("1", "7", "8") else "1",
-        original_claim=original,
-        member=member,
-        coverage=coverage,
-        billing_organization_id=office.organization_id,
-        billing_provider=billing,
-        rendering_provider=rendering_provider,
-        authorization=authorization,
-        place_of_service=claim.facility_code[:2] if professional else "",
-        diagnosis_codes=[code.dotted for code in claim.diagnoses],
-        service_from=dates.start,
-        service_to=dates.end,
-        total_charge=claim.total_charge,
-        received_at=now,
-        source=submission.channel,
-        submission=submission,
-    )
-    # The payer claim number: a prefix for the plan, the day, and the row's own key.
-    stored.claim_number = f"{office.plan.payer_id[:3]}{now:%y%m%d}{stored.pk:08d}"
-    stored.save(update_fields=["claim_number"])
-    ClaimLine.objects.bulk_create(
-        ClaimLine(
-            claim=stored,
-            line_number=line.number,
-            procedure_code=line.procedure.code if line.procedure else "",
-            modifiers=list(line.procedure.modifiers) if line.procedure else [],
-            revenue_code=line.revenue_code,
-            units=line.units if line.units is not None else Decimal(1),
-            service_date=(line.service_dates or dates).start,
-            place_of_service=line.place_of_service
-            or (claim.facility_code[:2] if professional else ""),
-            diagnosis_pointers=list(line.diagnosis_pointers),
-            charge=line.charge,
-        )
-        for line in claim.lines
-    )
-    ClaimStatusEvent.objects.create(
-        claim=stored,
-        status=ClaimStatus.RECEIVED,
-        category_code="A2",
-        status_code="20",
-        at=now,
-        note=f"Received in submission {submission.pk}",
-    )
-    return stored
-
-
-def _outcome_for(
-    office: Office, submission: Submission, claim: Claim837, professional: bool
-) -> Outcome:
-    member = _member(office, claim)
-    problem = _check(office, claim, member)
-    if problem is not None:
-        return _reject(problem)
-    assert member is not None
-    try:
-        with transaction.atomic():
-            stored = _store(office, submission, claim, member, professional)
-    except ValueError as error:
-        return Outcome(False, "A3", "21", str(error))
-    return Outcome(True, "A2", "20", "Accepted into adjudication", claim=stored)
+        submission_process(submission_id=pk, adjudicate=adjudicate, progress=progress)
+    # As it is now (the inline backend has already finished it); the text loads if asked.
+    return Submission.objects.for_office(office).defer("raw").get(pk=pk)
 
 
 def _acknowledgment(claim: Claim837, outcome: Outcome) -> ClaimAcknowledgment:
@@ -358,97 +154,132 @@ def _acknowledgment(claim: Claim837, outcome: Outcome) -> ClaimAcknowledgment:
         ),
         statuses=(StatusComposite(outcome.category, outcome.code, outcome.entity),),
         total_charge=claim.total_charge,
-        service_dates=_service_dates(claim),
+        service_dates=service_dates(claim),
         payer_claim_number=outcome.claim.claim_number if outcome.claim else "",
         clearinghouse_trace=claim.clearinghouse_trace,
         message=outcome.reason[:264] if not outcome.accepted else "",
     )
 
 
-def _batch_277ca(
-    submission: Submission, batch: ClaimBatch, acks: list[ClaimAcknowledgment], envelope: object
+def _277ca(
+    submission: Submission,
+    parts: list[tuple[ClaimBatch, Acknowledgment277CA]],
+    envelope: Envelope,
+    at: dt.datetime,
 ) -> str:
+    """One 277CA interchange for the file, a set for each of its 837 sets."""
     plan = submission.office.plan
     payer = Name("PR", "2", plan.name.upper(), id_qualifier="PI", identifier=plan.payer_id)
-    return build_277ca(
-        original=envelope,  # type: ignore[arg-type]
-        source=payer,
-        receiver=batch.submitter.name,
-        claims=acks,
-        batch_reference=batch.reference,
-        receipt_number=f"S{submission.pk}",
-        received=timezone.localtime(submission.received_at).date(),
-        at=timezone.now(),
-        control_number=(submission.pk * 2 + 1) % 999_999_999,
+    control_number = (submission.pk * 2 + 1) % 999_999_999
+    received = timezone.localtime(submission.received_at).date()
+    sets = [
+        (
+            "277",
+            acks.body(
+                source=payer,
+                receiver=batch.submitter.name,
+                batch_reference=batch.reference,
+                receipt_number=f"S{submission.pk}",
+                received=received,
+                reference=f"{control_number}-{number}" if len(parts) > 1 else str(control_number),
+            ),
+        )
+        for number, (batch, acks) in enumerate(parts, start=1)
+    ]
+    return build_interchange(
+        acknowledgment_interchange(envelope, control_number),
+        sets,
+        at=at,
+        delimiters=envelope.delimiters,
     )
 
 
-def submission_process(*, submission_id: int, adjudicate: bool = True) -> None:
+def submission_process(
+    *, submission_id: int, adjudicate: bool = True, progress: Progress | None = None
+) -> None:
     """Read, check, store and acknowledge one submission (idempotent: a finished one is
-    left alone; an interrupted one is finished without storing a claim twice)."""
+    left alone; an interrupted one is finished without storing a claim twice).
+    ``progress`` is called with the submission after each chunk of work."""
     submission = (
         Submission.objects.payer_wide()
         .select_related("office__plan", "office__organization")
+        .defer("raw")
         .get(pk=submission_id)
     )
     if submission.status == SubmissionStatus.DONE:
         return
-    Submission.objects.payer_wide().filter(pk=submission.pk).update(
-        status=SubmissionStatus.PROCESSING
-    )
     office = submission.office
+    raw: str = (
+        Submission.objects.payer_wide().filter(pk=submission.pk).values_list("raw", flat=True)[0]
+    )
+    today = timezone.localdate()
     at = timezone.now()
-    receipt = receive_837(submission.raw, today=timezone.localdate())
+    tracker = _Tracker(submission, progress)
+    tracker.update(status=SubmissionStatus.PROCESSING, size=len(raw), read_chars=0)
+    check = ClaimStream(raw, today=today, chunk_size=READ_CHUNK, progress=tracker.reading)
+    for _ in check:  # the first pass only acknowledges: claims are passed over
+        pass
+    assert check.result is not None
+    receipt = check.result.receipt
     kind, ack = acknowledge(
-        submission.raw,
+        raw,
         list(receipt.errors) or None,
         at=at,
         control_number=(submission.pk * 2) % 999_999_999 or 1,
         envelope=receipt.envelope,
     )
-    done = {c.sequence: c for c in SubmittedClaim.objects.filter(submission=submission)}
-    sequence = 0
-    acknowledgments: list[str] = []
+    tracker.update(ack_kind=kind, ack=ack, read_chars=0)
+    batches = {batch.controls.set_position: batch for batch in receipt.batches}
+    intake = ChunkIntake(office=office, submission=submission)
+    # Each claim's 277CA loop is written as soon as its outcome is known and kept as text.
+    envelope = receipt.envelope
+    answered_at = timezone.now()
+    acks = {
+        position: Acknowledgment277CA(delimiters=envelope.delimiters, at=answered_at)
+        for position in batches
+        if envelope is not None
+    }
     accepted = rejected = 0
-    for batch in receipt.batches:
-        acks: list[ClaimAcknowledgment] = []
-        for claim in batch.claims:
-            sequence += 1
-            previous = done.get(sequence)
-            if previous is not None:
-                outcome = Outcome(
-                    previous.accepted,
-                    previous.status_category,
-                    previous.status_code,
-                    previous.reason,
-                    claim=previous.claim,
-                )
-            else:
-                outcome = _outcome_for(office, submission, claim, batch.is_professional)
-                SubmittedClaim.objects.create(
-                    submission=submission,
-                    sequence=sequence,
-                    patient_control_number=claim.patient_control_number[:38],
-                    total_charge=claim.total_charge,
-                    accepted=outcome.accepted,
-                    status_category=outcome.category,
-                    status_code=outcome.code,
-                    reason=outcome.reason[:300],
-                    claim=outcome.claim,
-                )
+    chunk: list[Received] = []
+
+    def take(chunk: list[Received]) -> None:
+        nonlocal accepted, rejected
+        for received, outcome in zip(chunk, intake.run(chunk), strict=True):
             accepted += outcome.accepted
             rejected += not outcome.accepted
-            acks.append(_acknowledgment(claim, outcome))
-        if acks and receipt.envelope is not None:
-            acknowledgments.append(_batch_277ca(submission, batch, acks, receipt.envelope))
-    Submission.objects.payer_wide().filter(pk=submission.pk).update(
+            acks[received.position].add(_acknowledgment(received.claim, outcome))
+        tracker.update(
+            claims_total=accepted + rejected,
+            claims_accepted=accepted,
+            claims_rejected=rejected,
+        )
+
+    if batches:
+        store = ClaimStream(
+            raw,
+            today=today,
+            sets=frozenset(batches),
+            chunk_size=READ_CHUNK,
+            progress=tracker.reading,
+        )
+        for sequence, (position, claim) in enumerate(store, start=1):
+            chunk.append(Received(sequence, claim, batches[position].is_professional, position))
+            if len(chunk) >= CHUNK:
+                take(chunk)
+                chunk = []
+        if chunk:
+            take(chunk)
+    parts = [(batches[position], claims) for position, claims in acks.items() if len(claims)]
+    claim_acknowledgment = (
+        _277ca(submission, parts, envelope, answered_at) if parts and envelope is not None else ""
+    )
+    tracker.update(
         status=SubmissionStatus.DONE,
-        ack_kind=kind,
-        ack=ack,
-        ack_277ca="\n".join(acknowledgments),
+        ack_277ca=claim_acknowledgment,
         claims_total=accepted + rejected,
         claims_accepted=accepted,
         claims_rejected=rejected,
+        read_chars=len(raw),
         finished_at=timezone.now(),
     )
     audit_record(
@@ -461,6 +292,30 @@ def submission_process(*, submission_id: int, adjudicate: bool = True) -> None:
         run_after_commit(
             "healtheos.claims.submission.submission_adjudicate", submission_id=submission.pk
         )
+
+
+class _Tracker:
+    """Keeps the submission's progress columns current, writing at most every few
+    hundred kilobytes read, and tells ``progress`` each time."""
+
+    STEP = 256 * 1024
+
+    def __init__(self, submission: Submission, progress: Progress | None) -> None:
+        self.submission = submission
+        self.progress = progress
+        self._written = 0
+
+    def update(self, **fields: object) -> None:
+        for name, value in fields.items():
+            setattr(self.submission, name, value)
+        Submission.objects.payer_wide().filter(pk=self.submission.pk).update(**fields)
+        if self.progress is not None:
+            self.progress(self.submission)
+
+    def reading(self, done: int) -> None:
+        if done - self._written >= self.STEP or done < self._written:
+            self._written = done
+            self.update(read_chars=done)
 
 
 def submission_adjudicate(*, submission_id: int) -> None:

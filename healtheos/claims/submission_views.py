@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -75,7 +76,11 @@ def _submission(request: HttpRequest, submission_id: int) -> Submission:
 def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = _submission(request, submission_id)
     finished = submission.status in ("done", "failed")
-    context = {"submission": submission, "claims": submission.claims.select_related("claim")}
+    # A file may hold 100,000 claims: they are shown a page at a time.
+    page = Paginator(submission.claims.select_related("claim"), 100).get_page(
+        request.GET.get("page")
+    )
+    context = {"submission": submission, "claims": page, "page": page}
     if getattr(request, "htmx", False):
         if finished:
             response = HttpResponse(status=204)
@@ -111,6 +116,7 @@ def submission_json(request: HttpRequest, submission: Submission) -> dict[str, o
     return {
         "id": submission.pk,
         "status": submission.status,
+        "percent": submission.percent,
         "file_name": submission.file_name,
         "received_at": submission.received_at.isoformat(),
         "claims": {

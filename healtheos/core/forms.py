@@ -34,7 +34,8 @@ class UswdsFormMixin:
             if name in self.fields:
                 widget = self.fields[name].widget
                 widget.attrs["aria-invalid"] = "true"
-                widget.attrs["aria-describedby"] = f"id_{name}-error"
+                # The bound field's id, so that prefixed forms point at their own message.
+                widget.attrs["aria-describedby"] = f"{self[name].auto_id}-error"  # type: ignore[index]
 
 
 class MultipleFileInput(forms.ClearableFileInput):

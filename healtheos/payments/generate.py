@@ -29,9 +29,9 @@ from healtheos.payments.models import Payment, Remittance
 ZERO = Decimal("0")
 
 
-def _adjustments(rows: list[object]) -> tuple[Adjustment, ...]:
+def _adjustments(rows: list[object], sign: int = 1) -> tuple[Adjustment, ...]:
     return tuple(
-        Adjustment(a.group_code, a.reason_code, a.amount)  # type: ignore[attr-defined]
+        Adjustment(a.group_code, a.reason_code, sign * a.amount)  # type: ignore[attr-defined]
         for a in rows
         if a.amount  # type: ignore[attr-defined]
     )
@@ -46,16 +46,18 @@ def remittance_of(payment: Payment) -> Remittance835:
     ):
         claim = cp.claim
         member = claim.member
+        # A reversal (CLP02 22) repeats the original payment with every amount negated.
+        sign = -1 if cp.status_code == "22" else 1
         lines = tuple(
             ServiceLine(
                 qualifier="HC",
                 code=line.procedure_code,
-                charge=line.charge,
-                paid=line.paid_amount if cp.status_code == "1" else ZERO,
+                charge=sign * line.charge,
+                paid=sign * line.paid_amount if cp.status_code in ("1", "22") else ZERO,
                 modifiers=tuple(line.modifiers),
                 units=line.units,
                 service_date=line.service_date,
-                adjustments=_adjustments(list(line.adjustments.all())),
+                adjustments=_adjustments(list(line.adjustments.all()), sign),
                 remarks=tuple(r.code for r in line.remarks.all()),
             )
             for line in claim.lines.all()
@@ -79,7 +81,9 @@ def remittance_of(payment: Payment) -> Remittance835:
                     id_qualifier="MI",
                     identifier=member.member_id,
                 ),
-                adjustments=_adjustments([a for a in claim.adjustments.all() if a.line_id is None]),
+                adjustments=_adjustments(
+                    [a for a in claim.adjustments.all() if a.line_id is None], sign
+                ),
                 lines=lines,
             )
         )

@@ -4,7 +4,8 @@ For each claim, in this order:
 
 1. Eligibility on the first date of service: no coverage span of the member covers it →
    every line CO-27 (coverage had ended) or CO-26 (coverage had not begun), RARC N30.
-2. High-dollar review: a total charge over :data:`HIGH_DOLLAR_THRESHOLD` pends the claim.
+2. High-dollar review: a total charge over :data:`HIGH_DOLLAR_THRESHOLD` pends the claim
+   (unless plan staff have released it: ``claim_release``).
 3. Each line, in line order:
    duplicate of a line on another adjudicated or paid claim (same member, billing
    organization, procedure code and date) → CO-18, M86; an authorization rule requires
@@ -76,7 +77,7 @@ class ReferenceAdjudicator:
         if coverage is None:
             reason = "27" if _coverage_ended_before(claim, claim.service_from) else "26"
             return _deny_all(lines, reason, "N30", "Not eligible on the date of service")
-        if claim.total_charge > HIGH_DOLLAR_THRESHOLD:
+        if claim.total_charge > HIGH_DOLLAR_THRESHOLD and claim.released_at is None:
             return Adjudication(Decision.PEND, note=HIGH_DOLLAR_NOTE, coverage_id=coverage.pk)
         return _LinePricer(claim, coverage).run(lines)
 

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
 from healtheos.audit.services import audit_record
 from healtheos.claims.adjudication import configured_adjudicator
-from healtheos.claims.adjudication.interface import Adjudication, Adjudicator, Decision
+from healtheos.claims.adjudication.interface import (
+    Adjudication,
+    Adjudicator,
+    Decision,
+    LineResult,
+)
+from healtheos.claims.adjudication.interface import Adjustment as AdjustmentDecision
+from healtheos.claims.adjudication.interface import Remark as RemarkDecision
 from healtheos.claims.codes import STATUS_277
 from healtheos.claims.models import (
     Claim,
@@ -24,10 +32,16 @@ from healtheos.claims.models import (
 )
 from healtheos.members.models import Accumulator, Member
 from healtheos.payments.generate import remittance_store
-from healtheos.payments.models import ClaimPayment, Payment, PaymentMethod
+from healtheos.payments.models import ClaimPayment, Payment, PaymentMethod, ProviderAdjustment
 from healtheos.plans.models import Plan
 
+if TYPE_CHECKING:
+    from healtheos.accounts.models import User
+
 ZERO = Decimal("0.00")
+#: CLP02 of a reversal of a previous payment, and the PLB code of a balance carried forward.
+REVERSAL = "22"
+FORWARD_BALANCE = "FB"
 
 #: X12 277 claim status (category, status) for each status this module sets.
 #: The statuses whose history events carry their 277 codes (voids carry none).
@@ -60,10 +74,18 @@ class AdjudicationError(ValueError):
     """The adjudicator's decision does not fit the claim or does not balance."""
 
 
-def _event(claim: Claim, status: str, at: dt.datetime, note: str = "") -> None:
+def _event(
+    claim: Claim, status: str, at: dt.datetime, note: str = "", actor: User | None = None
+) -> None:
     category, code = STATUS_CODES.get(status, ("", ""))
     ClaimStatusEvent.objects.create(
-        claim=claim, status=status, category_code=category, status_code=code, at=at, note=note
+        claim=claim,
+        status=status,
+        category_code=category,
+        status_code=code,
+        at=at,
+        note=note[:200],
+        actor=actor,
     )
 
 
@@ -100,6 +122,86 @@ def claim_adjudicate(*, claim: Claim, adjudicator: Adjudicator | None = None) ->
     return claim
 
 
+class ClaimNotPended(ValueError):
+    """Only a pended claim can be released or denied by plan staff."""
+
+
+#: The reasons plan staff may deny a pended claim for: CARC → (RARC, what the office reads).
+PENDED_DENIAL_REASONS: dict[str, tuple[str, str]] = {
+    "50": ("N115", "Not medically necessary, as the plan reviewed it"),
+    "16": ("M127", "The claim lacks information the review needed (records)"),
+    "197": ("N54", "No authorization was obtained for the service"),
+    "96": ("N130", "The service is not covered by the member's benefits"),
+}
+
+
+def _pended(claim: Claim) -> Claim:
+    locked = Claim.objects.payer_wide().select_for_update().get(pk=claim.pk)
+    if locked.status != ClaimStatus.PENDED:
+        raise ClaimNotPended(f"{locked} is {locked.get_status_display().lower()}, not pended")
+    Member.objects.select_for_update().filter(pk=locked.member_id).first()
+    return locked
+
+
+def claim_release(
+    *, claim: Claim, actor: User, note: str = "", adjudicator: Adjudicator | None = None
+) -> Claim:
+    """Plan staff release a pended claim from review: it is decided again by the plan's
+    adjudicator, which does not hold it a second time, in one transaction with its
+    history (who released it and why) and an audit event."""
+    with transaction.atomic():
+        claim = _pended(claim)
+        now = timezone.now()
+        claim.status, claim.released_at = ClaimStatus.IN_PROCESS, now
+        claim.save(update_fields=["status", "released_at"])
+        reason = f"Released from review by the plan{': ' + note if note else ''}"
+        _event(claim, ClaimStatus.IN_PROCESS, now, reason, actor)
+        decision = (adjudicator or configured_adjudicator()).adjudicate(claim)
+        _apply(claim, decision, now)
+        if claim.frequency_code == FrequencyCode.CORRECTED and claim.status != ClaimStatus.PENDED:
+            _void_original(claim, now, f"Replaced by corrected claim {claim.claim_number}")
+        audit_record(
+            action="claims.released",
+            actor=actor,
+            obj=claim,
+            member_pk=claim.member_id,
+            detail={"claim_number": claim.claim_number, "status": claim.status},
+        )
+    return claim
+
+
+def claim_deny(*, claim: Claim, actor: User, reason_code: str, note: str = "") -> Claim:
+    """Plan staff deny a pended claim: every line is adjusted in full as a contractual
+    obligation with ``reason_code`` (one of :data:`PENDED_DENIAL_REASONS`) and its remark,
+    so the denial is remitted, with its reason, on the next payment cycle's 835."""
+    if reason_code not in PENDED_DENIAL_REASONS:
+        raise ValueError(f"{reason_code!r} is not a reason a pended claim is denied for")
+    remark, words = PENDED_DENIAL_REASONS[reason_code]
+    with transaction.atomic():
+        claim = _pended(claim)
+        now = timezone.now()
+        lines = list(claim.lines.order_by("line_number"))
+        decision = Adjudication(
+            Decision.DENY,
+            lines=tuple(LineResult(line.line_number) for line in lines),
+            adjustments=tuple(
+                AdjustmentDecision(line.line_number, "CO", reason_code, line.charge)
+                for line in lines
+            ),
+            remarks=tuple(RemarkDecision(line.line_number, remark) for line in lines),
+            note=f"Denied after review: {words}{': ' + note if note else ''}",
+        )
+        _apply(claim, decision, now, actor)
+        audit_record(
+            action="claims.denied_after_review",
+            actor=actor,
+            obj=claim,
+            member_pk=claim.member_id,
+            detail={"claim_number": claim.claim_number, "reason": reason_code},
+        )
+    return claim
+
+
 def _finalize_void(claim: Claim, now: dt.datetime) -> None:
     voided = _void_original(claim, now, f"Voided by claim {claim.claim_number}")
     claim.status = ClaimStatus.VOIDED
@@ -114,18 +216,20 @@ def _finalize_void(claim: Claim, now: dt.datetime) -> None:
             "patient_responsibility",
         ]
     )
-    note = (
-        "Void processed"
-        if voided
-        else "Void received: the original claim was not found or is already paid (a paid "
-        "claim is reversed, not voided)"
-    )
-    _event(claim, ClaimStatus.VOIDED, now, note)
+    notes = {
+        "voided": "Void processed",
+        "reversed": "Void processed: the original's payment is reversed on the next remittance",
+        "": "Void received: the original claim was not found or is already voided",
+    }
+    _event(claim, ClaimStatus.VOIDED, now, notes[voided])
 
 
-def _void_original(claim: Claim, now: dt.datetime, note: str) -> bool:
+def _void_original(claim: Claim, now: dt.datetime, note: str) -> str:
+    """Void the claim ``claim`` voids or replaces: "voided", "reversed" when it had been
+    paid (its payment is taken back by the next payment cycle, see :data:`REVERSIBLE`),
+    or "" when there is no such claim to void."""
     if claim.original_claim_id is None:
-        return False
+        return ""
     original = (
         Claim.objects.payer_wide()
         .select_for_update()
@@ -133,16 +237,19 @@ def _void_original(claim: Claim, now: dt.datetime, note: str) -> bool:
             pk=claim.original_claim_id,
             plan_id=claim.plan_id,
             member_id=claim.member_id,
-            status__in=VOIDABLE,
+            status__in=(*VOIDABLE, ClaimStatus.PAID),
         )
         .first()
     )
     if original is None:
-        return False
+        return ""
+    paid = original.status == ClaimStatus.PAID
     original.status = ClaimStatus.VOIDED
     original.save(update_fields=["status"])
+    if paid:
+        note += "; its payment is reversed on the next remittance"
     _event(original, ClaimStatus.VOIDED, now, note)
-    return True
+    return "reversed" if paid else "voided"
 
 
 def _check(claim: Claim, lines: dict[int, ClaimLine], decision: Adjudication) -> None:
@@ -164,7 +271,9 @@ def _check(claim: Claim, lines: dict[int, ClaimLine], decision: Adjudication) ->
             raise AdjudicationError(f"{claim}: no line {number}")
 
 
-def _apply(claim: Claim, decision: Adjudication, now: dt.datetime) -> None:
+def _apply(
+    claim: Claim, decision: Adjudication, now: dt.datetime, actor: User | None = None
+) -> None:
     lines = {line.line_number: line for line in claim.lines.all()}
     _check(claim, lines, decision)
     for result in decision.lines:
@@ -214,7 +323,7 @@ def _apply(claim: Claim, decision: Adjudication, now: dt.datetime) -> None:
         claim.coverage_id = decision.coverage_id
         fields.append("coverage")
     claim.save(update_fields=fields)
-    _event(claim, claim.status, now, decision.note)
+    _event(claim, claim.status, now, decision.note, actor)
 
 
 # --- the payment cycle ------------------------------------------------------------------
@@ -222,17 +331,27 @@ def _apply(claim: Claim, decision: Adjudication, now: dt.datetime) -> None:
 
 #: Claims the next cycle remits: decided and on no remittance yet.
 PAYABLE = Q(status__in=(ClaimStatus.ADJUDICATED, ClaimStatus.DENIED), payments__isnull=True)
+#: Claims the next cycle reverses (CLP02 22): paid, then voided or replaced, and not yet
+#: reversed.
+REVERSIBLE = (
+    Q(status=ClaimStatus.VOIDED)
+    & Exists(ClaimPayment.objects.filter(claim=OuterRef("pk"), status_code="1"))
+    & ~Exists(ClaimPayment.objects.filter(claim=OuterRef("pk"), status_code=REVERSAL))
+)
 
 
 def payment_cycle_run(*, plan: Plan, on: dt.date) -> list[Payment]:
     """Pay every adjudicated claim of ``plan`` not yet remitted, one payment per payee
-    (billing organization), and put its denied claims on the same remittance. Adjudicated
-    claims become paid; denied claims stay denied. Each payee's payment is one transaction;
+    (billing organization), and put its denied claims on the same remittance, with the
+    reversal (CLP02 22, amounts negated) of every paid claim voided or replaced since.
+    Adjudicated claims become paid; denied claims stay denied. A payment the reversals
+    make negative is paid as zero, the payee's debt carried forward (PLB FB) and taken
+    from its next payments. Each payee's payment is one transaction;
     running the cycle again finds nothing left and creates nothing."""
     payees = sorted(
         set(
             Claim.objects.payer_wide()
-            .filter(PAYABLE, plan=plan)
+            .filter(PAYABLE | REVERSIBLE, plan=plan)
             .values_list("billing_organization_id", flat=True)
         )
     )
@@ -271,18 +390,35 @@ def _trace_number(plan: Plan, on: dt.date) -> str:
     return f"{prefix}{taken.count() + 1:05d}"
 
 
+def _forward_balance(plan: Plan, payee_id: int) -> Decimal:
+    """What the payee still owes from reversals (PLB FB: negative carried, positive taken)."""
+    carried = ProviderAdjustment.objects.filter(
+        payment__plan=plan,
+        payment__payee_organization_id=payee_id,
+        reason_code=FORWARD_BALANCE,
+    ).aggregate(total=Sum("amount"))["total"]
+    return -(carried or ZERO)
+
+
 def _pay_payee(*, plan: Plan, payee_id: int, on: dt.date) -> Payment | None:
     with transaction.atomic():
         claims = list(
             Claim.objects.payer_wide()
             # Only the claims are locked: PAYABLE's outer join to payments has no row to lock.
             .select_for_update(of=("self",))
-            .filter(PAYABLE, plan=plan, billing_organization_id=payee_id)
+            .filter(PAYABLE | REVERSIBLE, plan=plan, billing_organization_id=payee_id)
             .order_by("claim_number")
         )
         if not claims:
             return None
-        total = sum((c.paid_amount for c in claims if c.status == ClaimStatus.ADJUDICATED), ZERO)
+        reversed_ = [c for c in claims if c.status == ClaimStatus.VOIDED]
+        paid = sum((c.paid_amount for c in claims if c.status == ClaimStatus.ADJUDICATED), ZERO)
+        owed = _forward_balance(plan, payee_id)
+        net = paid - sum((c.paid_amount for c in reversed_), ZERO)
+        # PLB FB: a negative net is carried forward (the payment is zero); a positive one
+        # first pays back what is owed.
+        forward = net if net < 0 else min(owed, net)
+        total = net - forward
         payment = Payment.objects.create(
             plan=plan,
             payee_organization_id=payee_id,
@@ -292,9 +428,28 @@ def _pay_payee(*, plan: Plan, payee_id: int, on: dt.date) -> Payment | None:
             payment_date=on,
             total_amount=total,
         )
+        if forward:
+            ProviderAdjustment.objects.create(
+                payment=payment,
+                reason_code=FORWARD_BALANCE,
+                reference=payment.trace_number,
+                amount=forward,
+            )
         now = timezone.now()
         rows = []
         for claim in claims:
+            if claim.status == ClaimStatus.VOIDED:
+                rows.append(
+                    ClaimPayment(
+                        payment=payment,
+                        claim=claim,
+                        status_code=REVERSAL,
+                        billed_amount=-claim.total_charge,
+                        paid_amount=-claim.paid_amount,
+                        patient_responsibility=-claim.patient_responsibility,
+                    )
+                )
+                continue
             adjudicated = claim.status == ClaimStatus.ADJUDICATED
             rows.append(
                 ClaimPayment(
@@ -312,6 +467,8 @@ def _pay_payee(*, plan: Plan, payee_id: int, on: dt.date) -> Payment | None:
             at=now,
             trace_number=payment.trace_number,
         )
+        for claim in reversed_:
+            _event(claim, ClaimStatus.VOIDED, now, f"Payment reversed on {payment.trace_number}")
         # The 835 the payee's systems receive, written once and kept with the payment.
         remittance_store(payment=payment, at=now)
         audit_record(
@@ -320,6 +477,7 @@ def _pay_payee(*, plan: Plan, payee_id: int, on: dt.date) -> Payment | None:
             detail={
                 "trace_number": payment.trace_number,
                 "claims": len(rows),
+                "reversals": len(reversed_),
                 "total": str(total),
                 "payment_date": on.isoformat(),
             },

@@ -161,7 +161,7 @@ INTERCHANGE_CODES = {
     "031": "Invalid grade of service code",
 }
 
-_ENVELOPE_IDS = frozenset({"ISA", "IEA", "GS", "GE", "ST", "SE"})
+ENVELOPE_IDS = frozenset({"ISA", "IEA", "GS", "GE", "ST", "SE"})
 
 
 @dataclass(frozen=True)
@@ -534,7 +534,7 @@ def _read_set(
     while index < count:
         segment = segments[index]
         segment_id = segment.id
-        if segment_id in _ENVELOPE_IDS:
+        if segment_id in ENVELOPE_IDS:
             if segment_id == "SE":
                 counted = str(index - start + 1)
                 if segment.get(1) != counted:

@@ -13,13 +13,28 @@ from healtheos.interop.x12.tokenizer import Delimiters
 DEFAULT = Delimiters()
 
 
+@dataclass(frozen=True)
+class Written:
+    """A run of ``count`` segments already serialized (with the same delimiters), to be
+    put into a body as it is: a writer holding many small segments keeps them as text."""
+
+    text: str
+    count: int
+
+
 def serialize(
-    segments: Iterable[Sequence[str]], delimiters: Delimiters = DEFAULT, *, newline: bool = False
+    segments: Iterable[Sequence[str] | Written],
+    delimiters: Delimiters = DEFAULT,
+    *,
+    newline: bool = False,
 ) -> str:
     """Join segments; trailing empty elements are dropped, as the standard requires."""
     end = delimiters.segment + ("\n" if newline else "")
     out = []
     for segment in segments:
+        if isinstance(segment, Written):
+            out.append(segment.text)
+            continue
         elements = list(segment)
         while len(elements) > 1 and elements[-1] == "":
             elements.pop()
@@ -44,7 +59,7 @@ class Interchange:
 
 def build_interchange(
     interchange: Interchange,
-    transaction_sets: Sequence[tuple[str, Sequence[Sequence[str]]]],
+    transaction_sets: Sequence[tuple[str, Sequence[Sequence[str] | Written]]],
     *,
     at: dt.datetime,
     delimiters: Delimiters = DEFAULT,
@@ -75,7 +90,7 @@ def build_interchange(
         delimiters.component,
     ]
     group_number = str(interchange.control_number)
-    segments: list[Sequence[str]] = [
+    segments: list[Sequence[str] | Written] = [
         isa,
         [
             "GS",
@@ -96,7 +111,8 @@ def build_interchange(
             st.append(interchange.version)
         segments.append(st)
         segments.extend(body)
-        segments.append(["SE", str(len(body) + 2), control])
+        count = sum(item.count if isinstance(item, Written) else 1 for item in body)
+        segments.append(["SE", str(count + 2), control])
     segments.append(["GE", str(len(transaction_sets)), group_number])
     segments.append(["IEA", "1", number])
     # ISA keeps its padded empty elements: serialize() only trims trailing ones.

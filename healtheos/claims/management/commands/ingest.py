@@ -3,8 +3,8 @@
 The transaction set in each file decides what happens to it. An 837 is submitted for the
 office whose billing provider it names (or ``--office``), exactly as an upload in the
 portal would be, and its 999 and 277CA are written into ``--ack-dir``. An 835 from the
-plan's payment system is balanced and stored payment by payment (with a progress line on
-standard error for large files). A line is printed per file; the exit status is 1 when any
+plan's payment system is balanced and stored payment by payment. Files over 4 MB get a
+progress line on standard error. A line is printed per file; the exit status is 1 when any
 file could not be taken at all.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from healtheos.claims.models import SubmissionChannel
+from healtheos.claims.models import Submission, SubmissionChannel
 from healtheos.claims.submission import SubmissionRefused, submission_receive
 from healtheos.interop.x12 import X12SyntaxError, tokenize
 from healtheos.offices.models import Office, OfficeStatus
@@ -98,13 +98,27 @@ class Command(BaseCommand):
         if set_id != "837" and set_id:
             raise CommandError(f"a {set_id} is not taken by this command yet")
         office = self._office(office_tin.replace("-", "") or tin, receiver)
+        large = len(data) > 4 << 20
+
+        def progress(submission: Submission) -> None:
+            if large:
+                self.stderr.write(
+                    f"\r{path.name}: {submission.percent:3d}% · {submission.claims_total:,} "
+                    "claims stored",
+                    ending="",
+                )
+                self.stderr.flush()
+
         submission = submission_receive(
             office=office,
             data=data,
             file_name=path.name,
             channel=SubmissionChannel.FILE,
             background=False,
+            progress=progress,
         )
+        if large:
+            self.stderr.write("")
         written = []
         if ack_dir is not None:
             if submission.ack:

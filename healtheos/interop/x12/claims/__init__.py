@@ -1,8 +1,9 @@
 """Health care claims (837): professional (005010X222A1, and its A2 errata) and
 institutional (005010X223A2, A3).
 
-:func:`receive_837` reads every set of an interchange in one pass over its tokenized
-segments and never raises. It tells two kinds of fault apart, as the guides do: a broken
+:func:`receive_837` reads every set of an interchange and never raises; :class:`ClaimStream`
+reads one as it streams in, in bounded memory. Both tell two kinds of fault apart, as the
+guides do: a broken
 structure or element (a required segment missing, a code that is not in its list, an
 amount that is no number) is an :class:`X12SyntaxError` for the 999, and the set carrying
 it is rejected; a well-formed claim whose content is unusable (charges that do not add
@@ -16,9 +17,11 @@ The package holds:
 
 - :mod:`.codes`: versions, claim status codes, code shapes (ICD-10-CM, CPT/HCPCS);
 - :mod:`.model`: the dataclasses;
-- :mod:`.elements`, :mod:`.hierarchy`, :mod:`.reader`: reading;
+- :mod:`.elements`, :mod:`.hierarchy`, :mod:`.loops`, :mod:`.reader`: reading a set;
+- :mod:`.stream`: reading an interchange as it streams (:class:`ClaimStream`);
 - :mod:`.rules`: the claim-level business checks;
-- :mod:`.writer`: :func:`build_837p`;
+- :mod:`.writer`: :func:`build_837p` (and :func:`build_837p_sets`, several sets) and
+  :func:`build_837i`;
 - :mod:`.samples`: :func:`generate_837p_batch`, synthetic batches for benchmarks.
 """
 
@@ -27,6 +30,7 @@ from __future__ import annotations
 from healtheos.interop.x12.claims.codes import (
     CLAIM_STATUS_CODES,
     FREQUENCY_CODES,
+    INSTITUTIONAL_VERSION,
     INSTITUTIONAL_VERSIONS,
     PROFESSIONAL_VERSION,
     PROFESSIONAL_VERSIONS,
@@ -51,12 +55,13 @@ from healtheos.interop.x12.claims.model import (
     Submitter,
     Subscriber,
 )
-from healtheos.interop.x12.claims.reader import read_837, receive_837
-from healtheos.interop.x12.claims.writer import build_837p
+from healtheos.interop.x12.claims.stream import ClaimStream, StreamResult, read_837, receive_837
+from healtheos.interop.x12.claims.writer import build_837i, build_837p, build_837p_sets
 
 __all__ = [
     "CLAIM_STATUS_CODES",
     "FREQUENCY_CODES",
+    "INSTITUTIONAL_VERSION",
     "INSTITUTIONAL_VERSIONS",
     "PROFESSIONAL_VERSION",
     "PROFESSIONAL_VERSIONS",
@@ -65,6 +70,7 @@ __all__ = [
     "Claim",
     "ClaimBatch",
     "ClaimProblem",
+    "ClaimStream",
     "Contact",
     "Controls",
     "HealthCode",
@@ -73,9 +79,12 @@ __all__ = [
     "Procedure",
     "Receipt837",
     "ServiceLine",
+    "StreamResult",
     "Submitter",
     "Subscriber",
+    "build_837i",
     "build_837p",
+    "build_837p_sets",
     "dotted_diagnosis",
     "icd10_cm_shaped",
     "procedure_shaped",

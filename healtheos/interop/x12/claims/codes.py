@@ -14,6 +14,8 @@ PROFESSIONAL_VERSIONS = frozenset({"005010X222A1", "005010X222A2"})
 INSTITUTIONAL_VERSIONS = frozenset({"005010X223A2", "005010X223A3"})
 #: What :func:`build_837p` writes in GS08 and ST03.
 PROFESSIONAL_VERSION = "005010X222A1"
+#: The 837I guide this project writes (pyx12 validates it with its X223A2 map).
+INSTITUTIONAL_VERSION = "005010X223A2"
 
 #: 277CA claim status codes (STC01-2) this package reports, in words. Source: X12 Claim
 #: Status Codes list (external code source 508).

@@ -1,4 +1,4 @@
-"""Reading 837 sets in one pass: the hierarchy (2000A billing provider, 2000B subscriber,
+"""Reading one 837 set segment by segment: the hierarchy (2000A billing provider, 2000B subscriber,
 2000C patient), the claims (2300) and their lines (2400).
 
 Structural and element faults become :class:`X12SyntaxError` for a 999; a structural one
@@ -10,7 +10,6 @@ are then checked for business problems (:mod:`.rules`), which stay on the claim 
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections.abc import Sequence
 
 from healtheos.interop.x12.claims.codes import (
@@ -32,81 +31,25 @@ from healtheos.interop.x12.claims.model import (
     Contact,
     Controls,
     Patient,
-    Receipt837,
     Submitter,
     Subscriber,
 )
 from healtheos.interop.x12.eligibility.segments import Name, read_date
-from healtheos.interop.x12.envelope import Envelope, Group, TransactionSet, receive
+from healtheos.interop.x12.envelope import Group, TransactionSet
 from healtheos.interop.x12.envelope import valid_time as _valid_time
-from healtheos.interop.x12.tokenizer import Segment, X12SyntaxError
+from healtheos.interop.x12.tokenizer import Delimiters, Segment, X12SyntaxError
 
-_VERSIONS = PROFESSIONAL_VERSIONS | INSTITUTIONAL_VERSIONS
-
-
-def receive_837(data: str | bytes, *, today: dt.date | None = None) -> Receipt837:
-    """Read every 837 set of an interchange. Never raises: faults are collected for
-    :func:`acknowledge`, business problems are put on the claims (``today`` is the day
-    service dates may not pass; the current UTC day by default)."""
-    today = today or dt.datetime.now(dt.UTC).date()
-    # A large file makes millions of small objects that live until the receipt does; the
-    # cyclic collector would rescan them again and again (none form cycles), so it rests.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _receive(data, today)
-    finally:
-        if collecting:
-            gc.enable()
+CLAIM_VERSIONS = PROFESSIONAL_VERSIONS | INSTITUTIONAL_VERSIONS
+#: Subscriber levels kept for their patients (HL 23 follows its HL 22 in a sound file).
+_RECENT_SUBSCRIBERS = 64
 
 
-def _receive(data: str | bytes, today: dt.date) -> Receipt837:
-    try:
-        received = receive(data)
-    except Exception as error:
-        return Receipt837(None, (), (X12SyntaxError(f"Unreadable input: {error}", code="1"),))
-    errors = received.errors
-    batches: list[ClaimBatch] = []
-    for group, transaction in received.sets:
-        problem = _unsupported(group, transaction)
-        if problem is not None:
-            errors.append(problem)
-            continue
-        assert received.envelope is not None
-        reader = _Reader(received.segments, received.envelope, group, transaction, today)
-        try:
-            batch = reader.read()
-        except X12SyntaxError as error:
-            errors.extend(reader.errors)
-            errors.append(error)
-            continue
-        if reader.errors:
-            errors.extend(reader.errors)
-        else:
-            batches.append(batch)
-    return Receipt837(received.envelope, tuple(batches), tuple(errors))
-
-
-def read_837(data: str | bytes, *, today: dt.date | None = None) -> ClaimBatch:
-    """The one 837 set of an interchange; the first fault is raised as
-    :class:`X12SyntaxError`."""
-    receipt = receive_837(data, today=today)
-    if receipt.errors:
-        raise receipt.errors[0]
-    if len(receipt.batches) != 1:
-        raise X12SyntaxError(
-            f"The interchange holds {len(receipt.batches)} 837 sets; use receive_837.",
-            segment_position=1,
-            segment_id="ISA",
-        )
-    return receipt.batches[0]
-
-
-def _unsupported(group: Group, transaction: TransactionSet) -> X12SyntaxError | None:
+def unsupported_set(group: Group, transaction: TransactionSet) -> X12SyntaxError | None:
+    """The 999 fault for a set that is not an 837P or 837I, or None."""
     version = transaction.implementation or group.version
     if transaction.set_id != "837":
         message, element, code, value = f"A {transaction.set_id} is not a claim.", 1, "1", "1"
-    elif version not in _VERSIONS:
+    elif version not in CLAIM_VERSIONS:
         message, element, code, value = f"{version!r} is not an 837P or 837I guide.", 3, "I6", "7"
     else:
         return None
@@ -124,11 +67,15 @@ def _unsupported(group: Group, transaction: TransactionSet) -> X12SyntaxError | 
     )
 
 
-class _Reader(LoopReader):
+class ClaimSetReader(LoopReader):
+    """One 837 set: :meth:`read` over a whole segment list, or :meth:`begin`, :meth:`feed`
+    and :meth:`finish` as the segments stream in (claims collect in ``claims``)."""
+
     def __init__(
         self,
         segments: Sequence[Segment],
-        envelope: Envelope,
+        delimiters: Delimiters,
+        interchange_control: str,
         group: Group,
         transaction: TransactionSet,
         today: dt.date,
@@ -136,7 +83,7 @@ class _Reader(LoopReader):
         version = transaction.implementation or group.version
         super().__init__(
             segments,
-            envelope.delimiters,
+            delimiters,
             start=transaction.start,
             stop=transaction.stop,
             set_position=transaction.position,
@@ -144,7 +91,7 @@ class _Reader(LoopReader):
             professional=version in PROFESSIONAL_VERSIONS,
             today=today,
         )
-        self.envelope = envelope
+        self.interchange_control = interchange_control
         self.group = group
         self.transaction = transaction
         self.version = version
@@ -152,16 +99,18 @@ class _Reader(LoopReader):
         self.providers: dict[str, BillingProvider] = {}
         self.subscribers: dict[str, Subscriber] = {}
         self.provider: ProviderDraft | None = None
+        self.bht = Segment(("BHT",))
 
     # -- the set -------------------------------------------------------------------------
 
-    def read(self) -> ClaimBatch:
+    def begin(self) -> int:
+        """BHT and the header loops (up to ``self.stop``); the index of the first HL."""
         segments, start, stop = self.segments, self.start, self.stop
         self.loop = ""
         index = start + 1
         if index >= stop or segments[index][0] != "BHT":
             raise self.missing("BHT", min(index, stop), "after ST")
-        bht = segments[index]
+        bht = self.bht = segments[index]
         self.check_count(bht, index)
         if bht.get(1) != "0019":
             self.element_fault(f"BHT01 {bht.get(1)[:10]!r} is not 0019.", index, "7", 1)
@@ -172,35 +121,40 @@ class _Reader(LoopReader):
         if not _valid_time(bht.get(5)):
             self.element_fault(f"BHT05 {bht.get(5)[:10]!r} is not a time.", index, "9", 5)
         self.code(bht, index, 6, frozenset({"CH", "RP", "31"}))
-        first = self.read_header(index + 1)
-        limits = MAX_ELEMENTS
-        for index in range(first, stop):
-            segment = segments[index]
-            sid = segment[0]
-            limit = limits.get(sid)
-            if limit is not None and len(segment) > limit + 1:
-                self.check_count(segment, index)
-            if sid == "HL":
-                self.open_level(segment, index)
-            elif sid == "CLM":
-                self.open_claim(segment, index)
-            elif self.claim is not None:
-                line = self.claim.line
-                if line is not None and sid != "LX":
-                    self.line_segment(line, segment, index)
-                else:
-                    self.claim_segment(segment, index)
-            elif self.patient is not None:
-                self.patient_segment(segment, index)
-            elif self.subscriber is not None:
-                self.subscriber_segment(segment, index)
-            elif self.provider is not None:
-                self.provider_segment(segment, index)
+        return self.read_header(index + 1)
+
+    def feed(self, segment: Segment, index: int) -> None:
+        """One segment of the hierarchy (after the header), at list index ``index``."""
+        sid = segment[0]
+        limit = MAX_ELEMENTS.get(sid)
+        if limit is not None and len(segment) > limit + 1:
+            self.check_count(segment, index)
+        if sid == "HL":
+            self.open_level(segment, index)
+        elif sid == "CLM":
+            self.open_claim(segment, index)
+        elif self.claim is not None:
+            line = self.claim.line
+            if line is not None and sid != "LX":
+                self.line_segment(line, segment, index)
             else:
-                raise self.fault(f"{sid[:3]} is not expected before the first HL.", index, "2")
+                self.claim_segment(segment, index)
+        elif self.patient is not None:
+            self.patient_segment(segment, index)
+        elif self.subscriber is not None:
+            self.subscriber_segment(segment, index)
+        elif self.provider is not None:
+            self.provider_segment(segment, index)
+        else:
+            raise self.fault(f"{sid[:3]} is not expected before the first HL.", index, "2")
+
+    def finish(self, stop: int) -> ClaimBatch:
+        """Close the set at ``stop`` (its SE, or where it was cut off); the batch holds the
+        claims still in ``self.claims`` (a streaming caller has taken them already)."""
         self.close_level(stop)
         if not self.levels:
             raise self.missing("HL", stop, "(the 837 has no billing provider, HL 20)")
+        bht = self.bht
         return ClaimBatch(
             submitter=self.submitter,
             receiver=self.receiver,
@@ -210,7 +164,7 @@ class _Reader(LoopReader):
             purpose=bht.get(2),
             claim_type=bht.get(6),
             controls=Controls(
-                self.envelope.control_number,
+                self.interchange_control,
                 self.group.control_number,
                 self.transaction.control_number,
                 bht.get(4) + bht.get(5),
@@ -275,13 +229,27 @@ class _Reader(LoopReader):
             if self.levels.get(parent) != "20":
                 raise self.fault(f"HL02 {parent[:12]!r} is not an HL 20.", index, "7", 2)
             self.owners[hl_id] = self.providers[parent]
+            if len(self.owners) > _RECENT_SUBSCRIBERS:
+                # Bounded memory for big sets: a patient HL follows its subscriber's, so
+                # only the latest subscribers can still be named as a parent.
+                del self.owners[next(iter(self.owners))]
+                if len(self.subscribers) > _RECENT_SUBSCRIBERS:
+                    del self.subscribers[next(iter(self.subscribers))]
             self.subscriber = SubscriberDraft(hl_id, index, children)
         elif level == "23":
             self.loop = "2000C"
             if self.levels.get(parent) != "22":
                 raise self.fault(f"HL02 {parent[:12]!r} is not an HL 22.", index, "7", 2)
             self.subscriber = None
-            self.patient = PatientDraft(hl_id, index, self.subscribers[parent])
+            subscriber = self.subscribers.get(parent)
+            if subscriber is None:
+                raise self.fault(
+                    f"HL02 {parent[:12]!r} is a subscriber HL too far before its patient.",
+                    index,
+                    "7",
+                    2,
+                )
+            self.patient = PatientDraft(hl_id, index, subscriber)
         else:
             raise self.fault(f"HL03 {level[:5]!r} is not 20, 22 or 23.", index, "7", 3)
         self.levels[hl_id] = level

@@ -19,12 +19,17 @@ F (finalized), P (pending) or R (more information requested) categories.
   :func:`read_276`;
 - :mod:`.response`: :func:`build_277`; :mod:`.response_reader`: :func:`read_277`,
   :func:`read_277ca`;
-- :mod:`.acknowledgment`: :class:`ClaimAcknowledgment` and :func:`build_277ca`.
+- :mod:`.acknowledgment`: :class:`ClaimAcknowledgment`, :func:`build_277ca` and
+  :class:`Acknowledgment277CA` (claim by claim, for big batches).
 """
 
 from __future__ import annotations
 
-from healtheos.interop.x12.claimstatus.acknowledgment import ClaimAcknowledgment, build_277ca
+from healtheos.interop.x12.claimstatus.acknowledgment import (
+    Acknowledgment277CA,
+    ClaimAcknowledgment,
+    build_277ca,
+)
 from healtheos.interop.x12.claimstatus.codes import (
     ACKNOWLEDGMENT_VERSION,
     ACTION_CODES,
@@ -71,6 +76,7 @@ __all__ = [
     "STATUS_CATEGORIES",
     "STATUS_CODES",
     "VERSION",
+    "Acknowledgment277CA",
     "ClaimAcknowledgment",
     "ClaimInquiry",
     "ClaimStatus",

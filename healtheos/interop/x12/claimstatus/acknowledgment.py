@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from healtheos.interop.x12.claimstatus.codes import ACKNOWLEDGMENT_VERSION, REJECTED_CATEGORIES
@@ -36,7 +36,7 @@ from healtheos.interop.x12.eligibility.segments import (
 )
 from healtheos.interop.x12.envelope import Envelope
 from healtheos.interop.x12.tokenizer import Delimiters
-from healtheos.interop.x12.writer import Interchange, build_interchange
+from healtheos.interop.x12.writer import Interchange, Written, build_interchange, serialize
 
 #: STC01 of the submitter and billing provider levels: receipt acknowledged by the payer.
 RECEIVED = ClaimStatus("A1", "19", "PR")
@@ -85,50 +85,159 @@ def build_277ca(
     and receiver turned around). ``source`` is the payer (NM1*PR), ``receiver`` the
     submitter (NM1*41 with its ETIN), ``batch_reference`` the 837's BHT03 and
     ``receipt_number`` the payer's own receipt trace for the batch (2200A TRN02).
-    ``reference`` is BHT03 (default: the control number)."""
-    if not claims:
-        raise ValueError("A 277CA acknowledges at least one claim.")
-    delimiters = delimiters or original.delimiters
-    clean = Cleaner(delimiters)
-    today = at.date()
-    payer = replace(source, entity="PR", entity_type="2")
-    submitter = replace(receiver, entity="41")
-    body: list[list[str]] = [
-        [
-            "BHT",
-            "0085",
-            "08",
-            clean(reference or str(control_number)),
-            at.strftime("%Y%m%d"),
-            at.strftime("%H%M"),
-            "TH",
-        ],
-        ["HL", "1", "", "20", "1"],
-        name_segment(payer, clean),
-        ["TRN", "1", clean(receipt_number)],
-        day_segment("050", received),
-        day_segment("009", today),
-        ["HL", "2", "1", "21", "1"],
-        name_segment(submitter, clean),
-        ["TRN", "2", clean(batch_reference)],
-    ]
-    body.extend(_totals(claims, delimiters, today, ("90", "AA")))
-    providers: dict[Name, list[ClaimAcknowledgment]] = {}
+    ``reference`` is BHT03 (default: the control number). For a batch too big to hold
+    as objects, add its claims one by one to a :class:`Acknowledgment277CA`."""
+    writer = Acknowledgment277CA(delimiters=delimiters or original.delimiters, at=at)
     for claim in claims:
-        providers.setdefault(replace(claim.billing_provider, entity="85"), []).append(claim)
-    number = 2
-    for provider, theirs in providers.items():
-        number += 1
-        provider_id = str(number)
-        body.append(["HL", provider_id, "2", "19", "1"])
-        body.append(name_segment(provider, clean))
-        body.append(["TRN", "1", "0"])  # no provider-level trace was sent in the 837
-        body.extend(_totals(theirs, delimiters, None, ("QA", "QC")))
-        for claim in theirs:
+        writer.add(claim)
+    return writer.build(
+        original=original,
+        source=source,
+        receiver=receiver,
+        batch_reference=batch_reference,
+        receipt_number=receipt_number,
+        received=received,
+        control_number=control_number,
+        reference=reference,
+    )
+
+
+@dataclass
+class _Tally:
+    """Counts and amounts of accepted and rejected claims (QTY and AMT of a level)."""
+
+    accepted: int = 0
+    rejected: int = 0
+    accepted_amount: Decimal = Decimal(0)
+    rejected_amount: Decimal = Decimal(0)
+
+    def add(self, claim: ClaimAcknowledgment) -> None:
+        if claim.rejected:
+            self.rejected += 1
+            self.rejected_amount += claim.total_charge
+        else:
+            self.accepted += 1
+            self.accepted_amount += claim.total_charge
+
+
+@dataclass
+class _ProviderClaims:
+    tally: _Tally = field(default_factory=_Tally)
+    #: Each claim's segments but its HL (numbered when the 277CA is built), as text.
+    claims: list[Written] = field(default_factory=list)
+
+
+class Acknowledgment277CA:
+    """A 277CA built claim by claim: each claim is written at once and kept as text (a
+    few hundred bytes) with its billing provider's totals, so that a batch of 100,000
+    claims never exists as objects. :meth:`build` writes the interchange."""
+
+    def __init__(self, *, delimiters: Delimiters, at: dt.datetime) -> None:
+        self.delimiters = delimiters
+        self.at = at
+        self.clean = Cleaner(delimiters)
+        self.tally = _Tally()
+        self.providers: dict[Name, _ProviderClaims] = {}
+
+    def add(self, claim: ClaimAcknowledgment) -> None:
+        provider = replace(claim.billing_provider, entity="85")
+        group = self.providers.get(provider)
+        if group is None:
+            group = self.providers[provider] = _ProviderClaims()
+        self.tally.add(claim)
+        group.tally.add(claim)
+        segments = _claim(claim, "", "", self.delimiters, self.clean, self.at.date())[1:]
+        group.claims.append(Written(serialize(segments, self.delimiters), len(segments)))
+
+    def __len__(self) -> int:
+        return self.tally.accepted + self.tally.rejected
+
+    def build(
+        self,
+        *,
+        original: Envelope,
+        source: Name,
+        receiver: Name,
+        batch_reference: str,
+        receipt_number: str,
+        received: dt.date,
+        control_number: int,
+        reference: str = "",
+    ) -> str:
+        """The interchange (see :func:`build_277ca` for the arguments)."""
+        body = self.body(
+            source=source,
+            receiver=receiver,
+            batch_reference=batch_reference,
+            receipt_number=receipt_number,
+            received=received,
+            reference=reference or str(control_number),
+        )
+        return build_interchange(
+            acknowledgment_interchange(original, control_number),
+            [("277", body)],
+            at=self.at,
+            delimiters=self.delimiters,
+        )
+
+    def body(
+        self,
+        *,
+        source: Name,
+        receiver: Name,
+        batch_reference: str,
+        receipt_number: str,
+        received: dt.date,
+        reference: str,
+    ) -> list[Sequence[str] | Written]:
+        """The set's segments between ST and SE (several sets, one per 837 set, can share
+        an interchange: :func:`acknowledgment_interchange`)."""
+        if not len(self):
+            raise ValueError("A 277CA acknowledges at least one claim.")
+        delimiters, clean, at = self.delimiters, self.clean, self.at
+        today = at.date()
+        payer = replace(source, entity="PR", entity_type="2")
+        submitter = replace(receiver, entity="41")
+        body: list[Sequence[str] | Written] = [
+            [
+                "BHT",
+                "0085",
+                "08",
+                clean(reference),
+                at.strftime("%Y%m%d"),
+                at.strftime("%H%M"),
+                "TH",
+            ],
+            ["HL", "1", "", "20", "1"],
+            name_segment(payer, clean),
+            ["TRN", "1", clean(receipt_number)],
+            day_segment("050", received),
+            day_segment("009", today),
+            ["HL", "2", "1", "21", "1"],
+            name_segment(submitter, clean),
+            ["TRN", "2", clean(batch_reference)],
+        ]
+        body.extend(_totals(self.tally, delimiters, today, ("90", "AA")))
+        number = 2
+        for provider, group in self.providers.items():
             number += 1
-            body.extend(_claim(claim, str(number), provider_id, delimiters, clean, today))
+            provider_id = str(number)
+            body.append(["HL", provider_id, "2", "19", "1"])
+            body.append(name_segment(provider, clean))
+            body.append(["TRN", "1", "0"])  # no provider-level trace was sent in the 837
+            body.extend(_totals(group.tally, delimiters, None, ("QA", "QC")))
+            for written in group.claims:
+                number += 1
+                body.append(["HL", str(number), provider_id, "PT"])
+                body.append(written)
+        return body
+
+
+def acknowledgment_interchange(original: Envelope, control_number: int) -> Interchange:
+    """The envelope of 277CAs answering the interchange ``original`` (sender and receiver
+    turned around)."""
     group = original.groups[0] if original.groups else None
-    interchange = Interchange(
+    return Interchange(
         sender_qualifier=original.receiver_qualifier,
         sender_id=original.receiver_id,
         receiver_qualifier=original.sender_qualifier,
@@ -140,28 +249,25 @@ def build_277ca(
         version=ACKNOWLEDGMENT_VERSION,
         usage=original.usage if original.usage in ("P", "T") else "P",
     )
-    return build_interchange(interchange, [("277", body)], at=at, delimiters=delimiters)
 
 
 def _totals(
-    claims: Sequence[ClaimAcknowledgment],
+    tally: _Tally,
     delimiters: Delimiters,
     date: dt.date | None,
     qualifiers: tuple[str, str],
 ) -> list[list[str]]:
-    accepted = [c for c in claims if not c.rejected]
-    rejected = [c for c in claims if c.rejected]
-    total = sum((c.total_charge for c in claims), Decimal(0))
-    action = "WQ" if accepted else "U"
+    total = tally.accepted_amount + tally.rejected_amount
+    action = "WQ" if tally.accepted else "U"
     out = stc_segments([RECEIVED], delimiters, date=date, action=action, charge=total)
-    if accepted:
-        out.append(["QTY", qualifiers[0], str(len(accepted))])
-    if rejected:
-        out.append(["QTY", qualifiers[1], str(len(rejected))])
-    if accepted:
-        out.append(["AMT", "YU", x12_decimal(sum((c.total_charge for c in accepted), Decimal(0)))])
-    if rejected:
-        out.append(["AMT", "YY", x12_decimal(sum((c.total_charge for c in rejected), Decimal(0)))])
+    if tally.accepted:
+        out.append(["QTY", qualifiers[0], str(tally.accepted)])
+    if tally.rejected:
+        out.append(["QTY", qualifiers[1], str(tally.rejected)])
+    if tally.accepted:
+        out.append(["AMT", "YU", x12_decimal(tally.accepted_amount)])
+    if tally.rejected:
+        out.append(["AMT", "YY", x12_decimal(tally.rejected_amount)])
     return out
 
 

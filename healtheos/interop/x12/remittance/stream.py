@@ -65,13 +65,20 @@ class SegmentReader:
     position of the last one yielded and ``delimiters`` is known once the ISA has been."""
 
     def __init__(
-        self, source: Source, *, chunk_size: int = 1 << 20, progress: Progress | None = None
+        self,
+        source: Source,
+        *,
+        chunk_size: int = 1 << 20,
+        progress: Progress | None = None,
+        check_ids: bool = True,
     ) -> None:
         if chunk_size < 1:
             raise ValueError("chunk_size must be positive.")
         self.source = source
         self.chunk_size = chunk_size
         self.progress = progress
+        #: False leaves unreadable segment IDs to the envelope check, as ``tokenize`` can.
+        self.check_ids = check_ids
         self.delimiters = Delimiters()
         self._terminator = b"~"
         self.position = 0
@@ -163,7 +170,7 @@ class SegmentReader:
                 continue
             if len(known) < 256 and valid_segment_id(segment[0]):
                 known.add(segment[0])
-            elif not valid_segment_id(segment[0]):
+            elif self.check_ids and not valid_segment_id(segment[0]):
                 raise X12SyntaxError(
                     f"Segment {self.position} has an unreadable segment ID {segment[0][:10]!r}.",
                     segment_position=self.position,
