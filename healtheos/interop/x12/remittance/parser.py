@@ -35,6 +35,40 @@ _NUMBER = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
 _HEADER, _PAYER, _PAYEE, _LX, _CLAIM, _LINE, _SUMMARY = range(7)
 
 
+_GROUPS = frozenset(("CO", "CR", "OA", "PI", "PR"))
+_match_number = _NUMBER.fullmatch
+
+
+def _money(text: str) -> Decimal | None:
+    """An amount when ``text`` is a well-formed one, else None (the slow path says why)."""
+    if text and len(text) <= 20 and _match_number(text):
+        return Decimal(text)
+    return None
+
+
+def _quick_cas(segment: Segment) -> list[Adjustment] | None:
+    """A well-formed CAS's adjustments, else None (the slow path says what is wrong)."""
+    group = segment[1]
+    if group not in _GROUPS:
+        return None
+    out = []
+    size = len(segment)
+    for element in range(2, size, 3):
+        reason = segment[element]
+        if not reason:
+            continue
+        amount = _money(segment[element + 1]) if element + 1 < size else None
+        if amount is None:
+            return None
+        quantity = None
+        if element + 2 < size and segment[element + 2]:
+            quantity = _money(segment[element + 2])
+            if quantity is None:
+                return None
+        out.append(Adjustment(group, reason, amount, quantity))
+    return out or None
+
+
 class SetParser:
     """Feed it the body segments of one 835 set with their interchange positions, then
     :meth:`finish` it at the SE."""
@@ -149,6 +183,38 @@ class SetParser:
     # -- feeding ---------------------------------------------------------------------------
 
     def feed(self, segment: Segment, position: int) -> None:
+        """Read one segment. The segments that make up most of a claim (DTM, REF, AMT and
+        CAS inside a claim or a line, with well-formed values) take a short path; all
+        others, and every fault, go through :meth:`_feed`."""
+        segment_id = segment[0]
+        loop = self.loop
+        if loop in (_LINE, _CLAIM):
+            target = self.line if loop == _LINE else self.claim
+            size = len(segment)
+            if segment_id == "DTM":
+                day = self.dates.get(segment[2]) if size > 2 else None
+                if day is not None and target is not None:
+                    target.dates[segment[1]] = day
+                    return
+            elif segment_id == "REF":
+                if target is not None:
+                    target.references.append(
+                        (segment[1] if size > 1 else "", segment[2] if size > 2 else "")
+                    )
+                    return
+            elif segment_id == "AMT":
+                value = _money(segment[2]) if size > 2 else None
+                if value is not None and target is not None:
+                    target.amounts.append((segment[1], value))
+                    return
+            elif segment_id == "CAS" and target is not None and 2 < size <= 20:
+                adjustments = _quick_cas(segment)
+                if adjustments is not None:
+                    target.adjustments.extend(adjustments)
+                    return
+        self._feed(segment, position)
+
+    def _feed(self, segment: Segment, position: int) -> None:
         segment_id = segment[0]
         if self.bpr is None:
             if segment_id != "BPR":
@@ -320,7 +386,7 @@ class SetParser:
             self.claims.append(self.claim.freeze())
         self.claim = None
 
-    def finish(self, position: int) -> Remittance:
+    def finish(self, position: int, segments: tuple[Segment, ...] = ()) -> Remittance:
         self._close_claim()
         bpr = self.bpr
         if bpr is None:
@@ -351,6 +417,7 @@ class SetParser:
             provider_adjustments=tuple(self.plb),
             origin=self.origin,
             position=self.bpr_position,
+            segments=segments,
         )
 
 
