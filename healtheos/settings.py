@@ -146,6 +146,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
+    # Keep each process's connection: opening one (and its pragmas) costs more than a
+    # small query.
+    DATABASES["default"]["CONN_MAX_AGE"] = _conn_max_age
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_optional("REDIS_URL")
@@ -329,6 +332,13 @@ ELIGIBILITY_RATE_PER_CLIENT = env_int("HEALTHEOS_ELIGIBILITY_RATE_PER_CLIENT", 6
 ELIGIBILITY_BATCH_MAX_ROWS = env_int("HEALTHEOS_ELIGIBILITY_BATCH_MAX_ROWS", 20000, minimum=1)
 #: How background work runs: "thread" (in-process, the default) or "inline" (in the
 #: request itself; tests and single-shot commands).
+#: How long a process trusts a bearer token it has checked (0: check every request).
+API_TOKEN_CACHE_SECONDS = env_int("HEALTHEOS_API_TOKEN_CACHE_SECONDS", 5, minimum=0)
+
+#: Lanes of the audit trail's hash chain: writers in different processes lock different
+#: heads (ADR 0004). Raising it is safe at any time; lowering it leaves old lanes closed.
+AUDIT_LANES = env_int("HEALTHEOS_AUDIT_LANES", 16, minimum=1)
+
 TASK_BACKEND = env_str("HEALTHEOS_TASK_BACKEND", "thread")
 if TASK_BACKEND not in ("thread", "inline"):
     raise ConfigurationError("HEALTHEOS_TASK_BACKEND must be thread or inline")

@@ -158,9 +158,14 @@ def _fast_password_hashing(settings: object) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_benefit_tables() -> None:
-    """Each worker process keeps benefit tables for a minute; a test's tables are its own
-    (rolled-back rows can come back under the same keys)."""
+def _fresh_process_caches() -> None:
+    """Each worker process keeps benefit tables, checked tokens and checked NPIs for a
+    while; a test's are its own (rolled-back rows can come back under the same keys)."""
+    from healtheos.apiclients.services import token_cache_clear
+    from healtheos.eligibility import lookup, providers
     from healtheos.eligibility.benefits import PROCESS_TABLES
 
     PROCESS_TABLES.clear()
+    token_cache_clear()
+    providers.forget()
+    lookup.forget_prefixes()

@@ -62,3 +62,50 @@ def test_a_truncated_tail_is_detected(world: World) -> None:
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [events[2].pk])
     assert not audit_verify().ok
+
+
+def _in_process(monkeypatch: pytest.MonkeyPatch, pid: int) -> None:
+    monkeypatch.setattr("healtheos.audit.services.os.getpid", lambda: pid)
+
+
+def test_processes_write_to_their_own_lanes_and_every_lane_verifies(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for index in range(6):
+        _in_process(monkeypatch, 100 + index % 3)
+        audit_record(action=f"a.{index}", actor=world.alice)
+    lanes = set(AuditEvent.objects.values_list("lane", flat=True))
+    assert len(lanes) == 3
+    verdict = audit_verify()
+    assert verdict.ok
+    assert verdict.checked == 6
+
+
+def test_an_event_moved_to_another_lane_breaks_the_chain(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events = []
+    for index in range(4):
+        _in_process(monkeypatch, 100 + index % 2)
+        events.append(audit_record(action=f"a.{index}", actor=world.alice))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE audit_auditevent SET lane = %s WHERE id = %s",
+            [events[1].lane, events[2].pk],
+        )
+    assert audit_verify().broken_at == events[2].pk
+
+
+def test_a_truncated_tail_in_any_lane_is_detected(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events = []
+    for index in range(4):
+        _in_process(monkeypatch, 100 + index % 2)
+        events.append(audit_record(action=f"a.{index}", actor=world.alice))
+    # The last event of the first lane (not the newest event of all) goes missing.
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [events[2].pk])
+    verdict = audit_verify()
+    assert not verdict.ok
+    assert verdict.reason == "events after this one are missing"

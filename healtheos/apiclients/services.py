@@ -6,7 +6,9 @@ import datetime
 import hashlib
 import hmac
 import secrets
+import time
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -131,12 +133,42 @@ def token_issue(*, client: ApiClient, scopes: list[str]) -> tuple[str, AccessTok
     return token, record
 
 
+#: Validated tokens of this process: digest → (monotonic deadline, record). A Monday
+#: morning of real-time inquiries presents the same few tokens thousands of times a
+#: minute; each is checked against the database at most once per
+#: ``API_TOKEN_CACHE_SECONDS``. Changes to clients and offices made in this process clear
+#: it at once (``apiclients.apps``); those made elsewhere take effect within that time.
+_VALIDATED: dict[str, tuple[float, AccessToken]] = {}
+_VALIDATED_MAX = 10_000
+
+
+def token_cache_clear() -> None:
+    _VALIDATED.clear()
+
+
 def token_lookup(token: str) -> AccessToken | None:
+    """The live token with its client, office and plan, or None when it is unknown,
+    expired or its client revoked or its office no longer approved."""
+    key = digest(token)
+    ttl = settings.API_TOKEN_CACHE_SECONDS
+    cached = _VALIDATED.get(key)
+    if cached is not None:
+        deadline, known = cached
+        if time.monotonic() < deadline and known.expires_at > timezone.now():
+            return known
+        del _VALIDATED[key]
+    record = _token_from_database(key)
+    if record is not None and ttl > 0:
+        if len(_VALIDATED) >= _VALIDATED_MAX:
+            _VALIDATED.clear()
+        _VALIDATED[key] = (time.monotonic() + ttl, record)
+    return record
+
+
+def _token_from_database(key: str) -> AccessToken | None:
     record = (
         AccessToken.objects.select_related("client", "client__office", "client__office__plan")
-        .filter(
-            token_hash=digest(token), expires_at__gt=timezone.now(), client__revoked_at__isnull=True
-        )
+        .filter(token_hash=key, expires_at__gt=timezone.now(), client__revoked_at__isnull=True)
         .first()
     )
     if record is None or record.client.office.status != OfficeStatus.APPROVED:

@@ -34,6 +34,10 @@ class AuditEvent(models.Model):
     member_pk = models.BigIntegerField(null=True, blank=True, db_index=True)
     client_ip = models.CharField(max_length=64, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    #: Which of the trail's chains this event links into (see :class:`AuditChainHead`).
+    #: Not part of the hashed content: moving an event to another lane breaks the links
+    #: of both lanes.
+    lane = models.PositiveSmallIntegerField(default=0)
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -56,9 +60,11 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """A single row that serialises writers: each new event locks it, reads the last hash,
-    and moves it forward in the same transaction, so two concurrent writers cannot both
-    chain onto the same predecessor."""
+    """The head of one lane of the trail (lane ``pk - 1``). Each new event locks its
+    lane's head, reads the last hash and moves it forward in the same transaction, so two
+    writers cannot both chain onto the same predecessor. A process writes to the lane its
+    process id picks, so concurrent server processes rarely wait for one another (ADR
+    0004); the head also reveals a truncated tail."""
 
     last_hash = models.CharField(max_length=64)
     last_event_id = models.BigIntegerField(default=0)

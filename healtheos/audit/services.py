@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
 
 from healtheos.audit.models import AuditChainHead, AuditEvent
+from healtheos.core import rows
 
 if TYPE_CHECKING:
     from healtheos.accounts.models import User
@@ -61,11 +64,13 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event to the trail: who, acting for which office, did what, to which
     object and member, when and from where. Call it inside the service's transaction so the
-    event and the change it describes commit together."""
+    event and the change it describes commit together.
+
+    The event links into the lane of this process (its id modulo ``AUDIT_LANES``): the
+    lane's head row is locked until the transaction ends, so writers in other processes
+    do not queue behind it."""
+    lane = os.getpid() % settings.AUDIT_LANES
     with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-            pk=1, defaults={"last_hash": GENESIS}
-        )
         event = AuditEvent(
             at=timezone.now(),
             actor_id=actor.pk if actor is not None else None,
@@ -78,29 +83,52 @@ def audit_record(
             member_pk=member_pk,
             client_ip=client_ip(request),
             detail=detail or {},
-            previous_hash=head.last_hash,
+            lane=lane,
+            previous_hash=_lock_lane(lane),
         )
         event.hash = event_hash(event)
-        event.save()
-        head.last_hash = event.hash
-        head.last_event_id = event.pk
-        head.save(update_fields=["last_hash", "last_event_id"])
+        # Written out rather than through save(): every eligibility answer records an
+        # event, and the ORM's statement building cost more than the statements.
+        rows.insert(event)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {AuditChainHead._meta.db_table} SET last_hash = %s, last_event_id = %s "  # noqa: S608 (names from the models; values bound)
+                "WHERE id = %s",
+                [event.hash, event.pk, lane + 1],
+            )
     return event
 
 
+def _lock_lane(lane: int) -> str:
+    """Lock the lane's head row until the transaction ends; its last hash."""
+    table = AuditChainHead._meta.db_table
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    select = f"SELECT last_hash FROM {table} WHERE id = %s{lock}"  # noqa: S608 (names from the models; values bound)
+    found = rows.fetch(select, [lane + 1])
+    if not found:
+        # Another process may open the same lane at the same moment: one insert wins.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (id, last_hash, last_event_id) VALUES (%s, %s, 0) "  # noqa: S608 (names from the models; values bound)
+                "ON CONFLICT (id) DO NOTHING",
+                [lane + 1, GENESIS],
+            )
+        found = rows.fetch(select, [lane + 1])
+    return str(found[0][0])
+
+
 def audit_record_many(*, action: str, objects: list[tuple[Model, dict[str, Any]]]) -> None:
-    """Append one event per (object, detail), in order, under one hold of the chain's head:
-    what :func:`audit_record` does for each, for a service that changes many objects in
-    one transaction (835 ingest). Call it inside the service's transaction."""
+    """Append one event per (object, detail), in order, into this process's lane under one
+    hold of its head: what :func:`audit_record` does for each, for a service that changes
+    many objects in one transaction (835 ingest). Call it inside the service's
+    transaction."""
     if not objects:
         return
+    lane = os.getpid() % settings.AUDIT_LANES
     with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-            pk=1, defaults={"last_hash": GENESIS}
-        )
+        previous = _lock_lane(lane)
         at = timezone.now()
         events = []
-        previous = head.last_hash
         for obj, detail in objects:
             event = AuditEvent(
                 at=at,
@@ -108,16 +136,21 @@ def audit_record_many(*, action: str, objects: list[tuple[Model, dict[str, Any]]
                 object_type=obj._meta.label,
                 object_id=str(obj.pk),
                 detail=detail,
+                lane=lane,
                 previous_hash=previous,
             )
             event.hash = previous = event_hash(event)
             events.append(event)
         AuditEvent.objects.bulk_create(events)
-        head.last_hash = previous
-        head.last_event_id = events[-1].pk
-        if head.last_event_id is None:  # a backend that returns no keys from bulk inserts
-            head.last_event_id = AuditEvent.objects.get(hash=previous).pk
-        head.save(update_fields=["last_hash", "last_event_id"])
+        last = events[-1].pk
+        if last is None:  # pragma: no cover - a backend that returns no keys from bulk inserts
+            last = AuditEvent.objects.get(hash=previous).pk
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {AuditChainHead._meta.db_table} SET last_hash = %s, last_event_id = %s "  # noqa: S608 (names from the models; values bound)
+                "WHERE id = %s",
+                [previous, last, lane + 1],
+            )
 
 
 @dataclass(frozen=True)
@@ -132,20 +165,24 @@ class ChainVerdict:
 
 
 def audit_verify(*, chunk_size: int = 5000) -> ChainVerdict:
-    """Walk the chain from the first event; report the first event whose content or link
-    does not match, and whether the head still points at the last event."""
-    previous = GENESIS
+    """Walk every lane from its first event, in one pass in id order; report the first
+    event whose content or link does not match, and any lane whose head no longer points
+    at its last event (a truncated tail)."""
+    previous: dict[int, str] = {}
+    last_ids: dict[int, int] = {}
     checked = 0
-    last_id = 0
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=chunk_size):
-        if event.previous_hash != previous:
+        if event.previous_hash != previous.get(event.lane, GENESIS):
             return ChainVerdict(checked, event.pk, "links to a different predecessor")
         if event_hash(event) != event.hash:
             return ChainVerdict(checked, event.pk, "content does not match its hash")
-        previous = event.hash
-        last_id = event.pk
+        previous[event.lane] = event.hash
+        last_ids[event.lane] = event.pk
         checked += 1
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_event_id != last_id or head.last_hash != previous):
-        return ChainVerdict(checked, head.last_event_id, "events after this one are missing")
+    for head in AuditChainHead.objects.order_by("pk"):
+        lane = head.pk - 1
+        if head.last_event_id != last_ids.get(lane, 0) or head.last_hash != previous.get(
+            lane, GENESIS
+        ):
+            return ChainVerdict(checked, head.last_event_id, "events after this one are missing")
     return ChainVerdict(checked)

@@ -9,9 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
-
-from healtheos.directory.models import Location
+from healtheos.core import rows
+from healtheos.directory.models import Location, Provider
 from healtheos.eligibility.result import (
     CostShare,
     CoverageAnswer,
@@ -22,7 +21,7 @@ from healtheos.eligibility.result import (
 )
 from healtheos.eligibility.service_types import service_type_name
 from healtheos.members.models import Accumulator, Coverage, Member, PcpAssignment
-from healtheos.plans.models import Benefit, CostShareLimit, LineOfBusiness
+from healtheos.plans.models import Benefit, BenefitPlan, CostShareLimit, LineOfBusiness
 
 
 def member_facts(member: Member) -> MemberFacts:
@@ -65,33 +64,71 @@ class MemberRecords:
     pcps: dict[int, list[PcpAssignment]] = field(default_factory=dict)
 
 
-def member_records(member_ids: Sequence[int], years: set[int]) -> MemberRecords:
+def member_records(
+    member_ids: Sequence[int], years: set[int], tables: PlanTables | None = None
+) -> MemberRecords:
+    """Coverage spans, accumulators and PCP assignments of the members: three queries,
+    written out (this is the real-time path; benefit plans come from ``tables``)."""
+    tables = tables or PROCESS_TABLES
     records = MemberRecords()
     if not member_ids:
         return records
-    for coverage in (
-        Coverage.objects.filter(member_id__in=member_ids)
-        .select_related("benefit_plan")
-        .order_by("start_date", "pk")
+    ids = list(member_ids)
+    for coverage_row in rows.fetch(
+        f"SELECT {rows.select_list(Coverage, 'c')} FROM {Coverage._meta.db_table} c "  # noqa: S608 (names from the models; values bound)
+        f"WHERE c.member_id IN ({rows.placeholders(ids)}) ORDER BY c.start_date, c.id",
+        ids,
     ):
+        coverage = rows.build(Coverage, coverage_row)
+        Coverage.benefit_plan.field.set_cached_value(
+            coverage, tables.benefit_plan(coverage.benefit_plan_id)
+        )
         records.coverages.setdefault(coverage.member_id, []).append(coverage)
     coverage_ids = [c.pk for spans in records.coverages.values() for c in spans]
     if coverage_ids:
-        for coverage_id, year, kind, network, level, amount in Accumulator.objects.filter(
-            coverage_id__in=coverage_ids, year__in=years
-        ).values_list("coverage_id", "year", "kind", "network", "level", "met"):
-            records.met.setdefault((coverage_id, year), {})[(kind, network, level)] = amount
-    phone = Location.objects.filter(
-        organization_id=OuterRef("organization_id"), is_primary=True
-    ).values("phone")[:1]
-    for assignment in (
-        PcpAssignment.objects.filter(member_id__in=member_ids)
-        .select_related("provider")
-        .annotate(phone=Subquery(phone))
-        .order_by("-start_date")
-    ):
-        records.pcps.setdefault(assignment.member_id, []).append(assignment)
+        year_list = sorted(years)
+        for coverage_id, year, kind, network, level, amount in rows.fetch(
+            "SELECT coverage_id, year, kind, network, level, met "  # noqa: S608 (names from the models; values bound)
+            f"FROM {Accumulator._meta.db_table} "
+            f"WHERE coverage_id IN ({rows.placeholders(coverage_ids)}) "
+            f"AND year IN ({rows.placeholders(year_list)})",
+            [*coverage_ids, *year_list],
+        ):
+            records.met.setdefault((coverage_id, year), {})[(kind, network, level)] = rows.decimal(
+                amount
+            )
+    for (
+        member_id,
+        start_date,
+        end_date,
+        provider_row,
+        phone,
+    ) in _pcp_rows(ids):
+        provider = rows.build(Provider, provider_row)
+        assignment = PcpAssignment(
+            member_id=member_id, provider=provider, start_date=start_date, end_date=end_date
+        )
+        assignment.phone = phone  # type: ignore[attr-defined]
+        records.pcps.setdefault(member_id, []).append(assignment)
     return records
+
+
+def _pcp_rows(
+    member_ids: list[int],
+) -> list[tuple[int, dt.date, dt.date | None, tuple[object, ...], str]]:
+    width = rows.width(Provider)
+    found = rows.fetch(
+        f"SELECT a.member_id, a.start_date, a.end_date, {rows.select_list(Provider, 'p')}, "  # noqa: S608 (names from the models; values bound)
+        f"(SELECT l.phone FROM {Location._meta.db_table} l "
+        "WHERE l.organization_id = a.organization_id AND l.is_primary "
+        "ORDER BY l.id LIMIT 1) "
+        f"FROM {PcpAssignment._meta.db_table} a "
+        f"JOIN {Provider._meta.db_table} p ON p.id = a.provider_id "
+        f"WHERE a.member_id IN ({rows.placeholders(member_ids)}) "
+        "ORDER BY a.start_date DESC, a.id",
+        member_ids,
+    )
+    return [(r[0], r[1], r[2], r[3 : 3 + width], r[3 + width] or "") for r in found]
 
 
 def _pcp_on(assignments: list[PcpAssignment], day: dt.date) -> PrimaryCare | None:
@@ -129,12 +166,22 @@ class PlanTables:
     TTL = 60.0
 
     def __init__(self) -> None:
+        self._plans: dict[int, tuple[float, BenefitPlan]] = {}
         self._benefits: dict[int, tuple[float, dict[str, dict[str, Benefit]]]] = {}
         self._limits: dict[int, tuple[float, list[CostShareLimit]]] = {}
 
     def clear(self) -> None:
+        self._plans.clear()
         self._benefits.clear()
         self._limits.clear()
+
+    def benefit_plan(self, benefit_plan_id: int) -> BenefitPlan:
+        now = time.monotonic()
+        cached = self._plans.get(benefit_plan_id)
+        if cached is None or now - cached[0] > self.TTL:
+            cached = (now, BenefitPlan.objects.get(pk=benefit_plan_id))
+            self._plans[benefit_plan_id] = cached
+        return cached[1]
 
     def benefits(self, benefit_plan_id: int) -> dict[str, dict[str, Benefit]]:
         now = time.monotonic()

@@ -13,8 +13,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
-
+from healtheos.core import rows
 from healtheos.eligibility.result import EligibilityQuery, Problem
 from healtheos.members.models import Member
 from healtheos.plans.models import Plan
@@ -57,6 +56,10 @@ class Match:
     hint: str = ""
 
 
+#: Values per IN list: well under SQLite's limit on bound parameters.
+_IN_CHUNK = 1000
+
+
 def _swapped(day: dt.date) -> dt.date | None:
     if day.day > 12 or day.day == day.month:
         return None
@@ -71,6 +74,10 @@ def normalize_member_id(value: str) -> str:
 
 
 _PREFIXES: dict[int, tuple[float, str]] = {}
+
+
+def forget_prefixes() -> None:
+    _PREFIXES.clear()
 
 
 def _id_prefix(plan: Plan) -> str:
@@ -136,16 +143,36 @@ def _by_name(query: EligibilityQuery, born: dict[dt.date, list[Member]]) -> Matc
     return _failure(Problem.NO_MATCH)
 
 
+def _members(plan: Plan, condition: str, values: Sequence[object]) -> list[Member]:
+    """Members of ``plan`` matching ``condition`` on ``m``, with their subscriber loaded and
+    whether they have dependents: one query, written out (this is the real-time path)."""
+    table = Member._meta.db_table
+    sql = (
+        f"SELECT {rows.select_list(Member, 'm')}, {rows.select_list(Member, 's')}, "  # noqa: S608 (names from the models; values bound)
+        f"EXISTS (SELECT 1 FROM {table} d WHERE d.subscriber_id = m.id) "
+        f"FROM {table} m LEFT JOIN {table} s ON s.id = m.subscriber_id "
+        f"WHERE m.plan_id = %s AND {condition}"
+    )
+    width = rows.width(Member)
+    found = []
+    for row in rows.fetch(sql, [plan.pk, *values]):
+        member = rows.build(Member, row[:width])
+        subscriber = rows.build(Member, row[width : 2 * width]) if row[width] is not None else None
+        Member.subscriber.field.set_cached_value(member, subscriber)
+        member.has_dependents = bool(row[-1])  # type: ignore[attr-defined]
+        found.append(member)
+    return found
+
+
 def members_find(*, plan: Plan, queries: Sequence[EligibilityQuery]) -> list[Match]:
     """The member each query names at ``plan``, or why there is none: two queries at most,
     whatever the number of questions (a batch schedule asks thousands)."""
-    members = (
-        Member.objects.filter(plan=plan)
-        .select_related("subscriber")
-        .annotate(has_dependents=Exists(Member.objects.filter(subscriber=OuterRef("pk"))))
-    )
-    ids = {normalize_member_id(q.member_id) for q in queries if q.member_id}
-    by_id = {m.member_id: m for m in members.filter(member_id__in=ids)} if ids else {}
+    ids = sorted({normalize_member_id(q.member_id) for q in queries if q.member_id})
+    by_id: dict[str, Member] = {}
+    for start in range(0, len(ids), _IN_CHUNK):
+        chunk = ids[start : start + _IN_CHUNK]
+        found = _members(plan, f"m.member_id IN ({rows.placeholders(chunk)})", chunk)
+        by_id.update((m.member_id, m) for m in found)
     days: set[dt.date] = set()
     for q in queries:
         if not q.member_id:
@@ -154,8 +181,12 @@ def members_find(*, plan: Plan, queries: Sequence[EligibilityQuery]) -> list[Mat
             if swapped is not None:
                 days.add(swapped)
     born: dict[dt.date, list[Member]] = {}
-    if days:
-        for member in members.filter(birth_date__in=days):
+    ordered_days = sorted(days)
+    for start in range(0, len(ordered_days), _IN_CHUNK):
+        chunk_days = ordered_days[start : start + _IN_CHUNK]
+        for member in _members(
+            plan, f"m.birth_date IN ({rows.placeholders(chunk_days)})", chunk_days
+        ):
             born.setdefault(member.birth_date, []).append(member)
     return [
         _by_member_id(plan, q, by_id.get(normalize_member_id(q.member_id)))

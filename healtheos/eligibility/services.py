@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from healtheos.audit.services import audit_record
+from healtheos.core import rows
 from healtheos.eligibility.benefits import (
     PROCESS_TABLES,
     MemberRecords,
@@ -110,7 +111,7 @@ def eligibility_answers(
     )
     found = [m.member for m in matches.values() if m.member is not None]
     records = member_records(
-        [m.pk for m in found], {bases[i].date_of_service.year for i in askable}
+        [m.pk for m in found], {bases[i].date_of_service.year for i in askable}, tables
     )
     results = []
     for index, base in enumerate(bases):
@@ -225,24 +226,27 @@ def eligibility_check(
     result = replace(result, server_ms=elapsed)
     member_pk = result.member.member_pk if result.member else None
     with transaction.atomic():
-        Inquiry.objects.create(
-            office=office,
-            user=user,
-            api_client=api_client,
-            channel=channel,
-            outcome=result.outcome,
-            problem=result.problem or "",
-            member_id=member_pk,
-            date_of_service=result.date_of_service,
-            service_types=",".join(query.service_types)[:120],
-            server_ms=elapsed,
-            seconds_after_sign_in=(
-                _seconds_after_sign_in(request)
-                if channel == Channel.PORTAL and member_pk is not None
-                else None
-            ),
-            control_numbers=control_numbers or {},
-            created_at=timezone.now(),
+        # One written-out INSERT: this runs for every real-time answer.
+        rows.insert(
+            Inquiry(
+                office=office,
+                user=user,
+                api_client=api_client,
+                channel=channel,
+                outcome=result.outcome,
+                problem=result.problem or "",
+                member_id=member_pk,
+                date_of_service=result.date_of_service,
+                service_types=",".join(query.service_types)[:120],
+                server_ms=elapsed,
+                seconds_after_sign_in=(
+                    _seconds_after_sign_in(request)
+                    if channel == Channel.PORTAL and member_pk is not None
+                    else None
+                ),
+                control_numbers=control_numbers or {},
+                created_at=timezone.now(),
+            )
         )
         if member_pk is not None:
             audit_record(

@@ -9,11 +9,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from healtheos.apiclients.models import AccessToken, ApiClient
-from healtheos.apiclients.services import apiclient_create
+from healtheos.apiclients.services import apiclient_create, token_cache_clear
 from tests.conftest import World
 
 
@@ -120,7 +122,34 @@ def test_bearer_checks_expiry_scope_and_revocation(credentials: tuple[ApiClient,
     assert denied.status_code == 403
     assert "insufficient_scope" in denied["WWW-Authenticate"]
     AccessToken.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    # A change made behind the process's back shows once its token cache window passes.
+    token_cache_clear()
     assert Client().get("/api/v1/whoami", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+
+
+def test_a_checked_token_is_trusted_briefly_but_never_past_its_expiry(
+    credentials: tuple[ApiClient, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, secret = credentials
+    token = _token(client.client_id, secret).json()["access_token"]
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    assert Client().get("/api/v1/whoami", **bearer).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert Client().get("/api/v1/whoami", **bearer).status_code == 200
+    assert not any("apiclients_accesstoken" in q["sql"] for q in queries.captured_queries)
+    later = timezone.now() + dt.timedelta(hours=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert Client().get("/api/v1/whoami", **bearer).status_code == 401
+
+
+def test_revoking_a_client_stops_its_tokens_at_once(credentials: tuple[ApiClient, str]) -> None:
+    client, secret = credentials
+    token = _token(client.client_id, secret).json()["access_token"]
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    assert Client().get("/api/v1/whoami", **bearer).status_code == 200
+    client.revoked_at = timezone.now()
+    client.save(update_fields=["revoked_at"])
+    assert Client().get("/api/v1/whoami", **bearer).status_code == 401
 
 
 def test_the_administrator_registers_rotates_and_revokes(world: World) -> None:

@@ -183,15 +183,56 @@ class SetParser:
     # -- feeding ---------------------------------------------------------------------------
 
     def feed(self, segment: Segment, position: int) -> None:
-        """Read one segment. The segments that make up most of a claim (DTM, REF, AMT and
-        CAS inside a claim or a line, with well-formed values) take a short path; all
-        others, and every fault, go through :meth:`_feed`."""
+        """Read one segment. The segments that make up most of a claim (CLP, and SVC, NM1,
+        LQ, DTM, REF, AMT and CAS inside a claim or a line, with well-formed values) take a
+        short path that does what :meth:`_feed` would; all others, and every fault, go
+        through :meth:`_feed`, which checks everything again and says what is wrong."""
         segment_id = segment[0]
         loop = self.loop
-        if loop in (_LINE, _CLAIM):
+        size = len(segment)
+        if segment_id == "CLP" and _PAYEE <= loop <= _LINE and size > 4:
+            charge, paid = _money(segment[3]), _money(segment[4])
+            text = segment[5] if size > 5 else ""
+            responsibility = _money(text) if text else None
+            if (
+                charge is not None
+                and paid is not None
+                and (responsibility is not None or not text)
+                and segment[1]
+                and segment[2] in CLAIM_STATUSES
+            ):
+                self._close_claim()
+                self.claim = ClaimDraft(
+                    segment, position, self.header, (charge, paid, responsibility)
+                )
+                self.loop = _CLAIM
+                return
+        elif loop in (_LINE, _CLAIM):
             target = self.line if loop == _LINE else self.claim
-            size = len(segment)
-            if segment_id == "DTM":
+            if segment_id == "SVC" and size > 3 and self.claim is not None:
+                charge, paid = _money(segment[2]), _money(segment[3])
+                text5 = segment[5] if size > 5 else ""
+                text7 = segment[7] if size > 7 else ""
+                units = _money(text5) if text5 else None
+                original = _money(text7) if text7 else None
+                if (
+                    charge is not None
+                    and paid is not None
+                    and (units is not None or not text5)
+                    and (original is not None or not text7)
+                ):
+                    self._close_line()
+                    self.line = LineDraft(segment, position, (charge, paid, units, original))
+                    self.loop = _LINE
+                    return
+            elif segment_id == "NM1" and loop == _CLAIM and self.claim is not None:
+                self.claim.names.setdefault(segment[1] if size > 1 else "", read_name(segment))
+                return
+            elif segment_id == "LQ" and loop == _LINE and self.line is not None:
+                if size > 1 and segment[1] == "HE":
+                    self.line.remarks.append(segment[2] if size > 2 else "")
+                return
+            elif segment_id == "DTM":
                 day = self.dates.get(segment[2]) if size > 2 else None
                 if day is not None and target is not None:
                     target.dates[segment[1]] = day

@@ -95,10 +95,6 @@ def _read(
     for segment in segments:
         position = reader.position
         segment_id = segment[0]
-        if closed:
-            raise _fault(
-                "Segments follow the IEA trailer.", position, segment, interchange_code="022"
-            )
         if feed is not None:
             if segment_id not in _TRAILERS:
                 if keep_segments:
@@ -147,6 +143,10 @@ def _read(
                     set_position=st_position,
                 )
             continue
+        if closed:
+            raise _fault(
+                "Segments follow the IEA trailer.", position, segment, interchange_code="022"
+            )
         if segment_id == "ST":
             if gs is None:
                 raise _fault("ST outside any functional group.", position, segment, set_code="18")
