@@ -132,10 +132,11 @@ def _digest(path: Path) -> str:
 class _Directory:
     """The plan and payee lookups of one file, each made once."""
 
-    def __init__(self) -> None:
+    def __init__(self, plan: Plan | None = None) -> None:
         self.plans: dict[tuple[str, str], Plan | None] = {}
         self.payees: dict[tuple[str, str], ProviderOrganization | None] = {}
         self.only_plan: Plan | None = None
+        self.sender = plan
 
     def plan(self, remittance: Remittance835) -> Plan:
         key = (remittance.payer.identifier, remittance.trace.originator)
@@ -143,6 +144,13 @@ class _Directory:
             candidates = [c for c in key if c]
             self.plans[key] = Plan.objects.filter(payer_id__in=candidates).first()
         plan = self.plans[key]
+        if self.sender is not None:
+            if plan is None or plan.pk != self.sender.pk:
+                raise SetRejected(
+                    f"the payer {remittance.payer.identifier or remittance.payer.name!r} "
+                    f"(N1*PR) is not the sending plan ({self.sender.payer_id})"
+                )
+            return plan
         if plan is None:
             if self.only_plan is None and Plan.objects.count() == 1:
                 self.only_plan = Plan.objects.get()
@@ -481,15 +489,22 @@ class _Groups:
             self.worker.shutdown(wait=True)
 
 
-def remittance_ingest(*, path: Path, progress: Callable[[int], None] | None = None) -> IngestReport:
-    """Ingest one 835 file, set by set (see the module's docstring)."""
+def remittance_ingest(
+    *,
+    path: Path,
+    progress: Callable[[int], None] | None = None,
+    plan: Plan | None = None,
+) -> IngestReport:
+    """Ingest one 835 file, set by set (see the module's docstring). With ``plan`` (the
+    sender is that plan's own system or administrator) a set whose payer is another plan,
+    or no plan on file, is rejected."""
     report = IngestReport(path.name)
     digest = _digest(path)
     if Remittance.objects.filter(file_sha256=digest).exists():
         report.already_ingested = True
         return report
     groups = _Groups(report, digest, timezone.now())
-    directory = _Directory()
+    directory = _Directory(plan)
     # Neither the reader nor the store makes reference cycles worth a collection per set:
     # the cyclic collector is paused for the file and run over the young objects after each
     # group (collections walking objects that reference counting frees took a third of
