@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from healtheos.audit.services import audit_record_many
@@ -55,6 +55,7 @@ from healtheos.plans.models import Plan
 GROUP_CLAIMS = 5000
 
 _ZERO = Decimal("0")
+_CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -197,11 +198,40 @@ def _rejected(remittance: Remittance835, reason: str) -> SetResult:
     )
 
 
+#: What the payment tables hold: trace numbers of 50 characters, payment totals below
+#: 10^11 and claim amounts below 10^9, in cents.
+_LIMITS = (Decimal(10) ** 11, Decimal(10) ** 9)
+
+
+def _does_not_fit(remittance: Remittance835) -> str:
+    """Why the set cannot be stored as it is, when a value is beyond what is kept."""
+    trace = remittance.trace.reference
+    if len(trace) > 50:
+        return f"TRN02 {trace[:20]!r}… is longer than 50 characters"
+    amounts = [("BPR02", remittance.position, remittance.total_paid, _LIMITS[0])]
+    for claim in remittance.claims:
+        for name, value in (
+            ("CLP03", claim.charge),
+            ("CLP04", claim.paid),
+            ("CLP05", claim.patient_responsibility or _ZERO),
+        ):
+            amounts.append((name, claim.position, value, _LIMITS[1]))
+    for plb in remittance.provider_adjustments:
+        amounts.append(("PLB", plb.position, plb.amount, _LIMITS[1]))
+    for name, position, value, limit in amounts:
+        if abs(value) >= limit or value != value.quantize(_CENT):
+            return f"{name} {value} at segment {position} is not an amount in cents within range"
+    return ""
+
+
 def _check(remittance: Remittance835, directory: _Directory) -> _Checked:
     """The checks that need nothing but the set and the directory; raises SetRejected."""
     problems = check_balance(remittance)
     if problems:
         raise SetRejected(problems[0].message)
+    too_long = _does_not_fit(remittance)
+    if too_long:
+        raise SetRejected(too_long)
     return _Checked(remittance, directory.plan(remittance), directory.payee(remittance))
 
 
@@ -404,13 +434,16 @@ def _store_group(group: list[_Checked], digest: str, at: dt.datetime) -> dict[in
     try:
         with transaction.atomic():
             payments = _write([checked for _, checked in good], digest, at)
-    except IntegrityError:
+    except (IntegrityError, DataError) as error:
         if len(good) == 1:
             index, checked = good[0]
             trace = checked.remittance.trace.reference
+            taken = Payment.objects.payer_wide().filter(plan=checked.plan, trace_number=trace)
             results[index] = _rejected(
                 checked.remittance,
-                f"a payment with trace number {trace} (TRN02) is already on file",
+                f"a payment with trace number {trace} (TRN02) is already on file"
+                if isinstance(error, IntegrityError) and taken.exists()
+                else f"the database refused it ({type(error).__name__})",
             )
             return results
         # The group was refused whole: store its payments one by one to find which.

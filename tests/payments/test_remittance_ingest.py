@@ -280,3 +280,16 @@ def test_on_postgresql_groups_are_stored_by_a_worker_while_the_next_is_read(
     ]
     assert all(name.startswith("ingest-835") for name in threads)
     assert Payment.objects.payer_wide().filter(trace_number__startswith="EFT-W").count() == 2
+
+
+def test_values_beyond_what_is_kept_reject_their_payment_not_the_file(
+    world: World, tmp_path: Path
+) -> None:
+    long_trace = remittance_for(world, "T" * 51)
+    good = remittance_for(world, "EFT-FITS")
+    report = remittance_ingest(path=write(tmp_path, long_trace, good))
+    assert [(r.stored, r.trace_number) for r in report.results] == [
+        (False, "T" * 51),
+        (True, "EFT-FITS"),
+    ]
+    assert "longer than 50 characters" in report.results[0].reason
