@@ -518,8 +518,13 @@ class _Groups:
         """Wait for the worker (a group it is storing commits or rolls back whole) and
         close its connection."""
         if self.worker is not None:
-            self.worker.submit(connection.close)
+            self.worker.submit(_close_connection)
             self.worker.shutdown(wait=True)
+
+
+def _close_connection() -> None:
+    """Run on the worker: its own connection (the one it stored with) is closed."""
+    connection.close()
 
 
 def remittance_ingest(
