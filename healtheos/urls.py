@@ -14,6 +14,7 @@ from healtheos.edi import views as edi_views
 from healtheos.eligibility import api as eligibility_api
 from healtheos.offices import registration_views
 from healtheos.offices import views as offices_views
+from healtheos.payments import api as payments_api
 
 admin.site.site_header = "Healtheos payer console"
 
@@ -121,6 +122,13 @@ urlpatterns = [
         "api/v1/authorizations/<str:tracking_number>",
         authorization_api.status,
         name="api_authorization",
+    ),
+    path("api/v1/remittances", payments_api.remittances, name="api_remittances"),
+    path("api/v1/remittances/<int:payment_id>", payments_api.remittance, name="api_remittance"),
+    path(
+        "api/v1/remittances/<int:payment_id>/835",
+        payments_api.remittance_835,
+        name="api_remittance_835",
     ),
     path("invitations/<str:token>/", offices_views.accept_invitation, name="invitation"),
     path("", include("healtheos.portal.urls")),

@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from healtheos.apiclients.models import PLAN_SCOPES
 from healtheos.apiclients.services import token_lookup
 
 View = Callable[..., HttpResponse]
@@ -26,10 +27,12 @@ def problem(status: int, title: str, detail: str, **headers: str) -> JsonRespons
     return response
 
 
-def require_bearer(scope: str | None) -> Callable[[View], View]:
+def require_bearer(scope: str | None, *, plan_clients: bool = False) -> Callable[[View], View]:
     """The request must carry a live access token whose scopes include ``scope`` (any
-    scope when None). Sets ``request.access_token``, ``request.api_client`` and
-    ``request.acting_office`` (the client's office)."""
+    scope when None). Sets ``request.access_token``, ``request.api_client``,
+    ``request.acting_office`` (the client's office) and ``request.acting_plan`` (the plan
+    of a payer-side client, else None). A plan scope (``PLAN_SCOPES``) needs a plan's
+    client; any other scope, or none, needs an office's client unless ``plan_clients``."""
 
     def decorator(view: View) -> View:
         @csrf_exempt
@@ -61,6 +64,14 @@ def require_bearer(scope: str | None) -> Callable[[View], View]:
                         f'Bearer realm="healtheos", error="insufficient_scope", scope="{scope}"'
                     ),
                 )
+            client = record.client
+            plan_scope = scope in PLAN_SCOPES
+            if (plan_scope and not client.is_plan_client) or (
+                client.is_plan_client and not plan_scope and not plan_clients
+            ):
+                kind = "the plan's own systems" if plan_scope else "an office"
+                return problem(403, "Forbidden", f"This endpoint is for clients of {kind}.")
+            request.acting_plan = client.plan  # type: ignore[attr-defined]
             request.access_token = record  # type: ignore[attr-defined]
             request.api_client = record.client  # type: ignore[attr-defined]
             request.acting_office = record.client.office  # type: ignore[attr-defined]

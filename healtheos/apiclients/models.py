@@ -1,5 +1,9 @@
-"""Client credentials for an office's practice-management system or clearinghouse
-(OAuth 2.0 client credentials grant, RFC 6749 §4.4).
+"""Client credentials for an office's practice-management system or clearinghouse, and
+for the plan's own systems (OAuth 2.0 client credentials grant, RFC 6749 §4.4).
+
+A client belongs to exactly one office (it acts for that office and sees only its data) or
+to one plan (a payer-side client: it sends the plan's own files, such as 835s from the
+payment system, and reaches no office's data).
 
 Secrets and tokens are 256-bit random values; only their SHA-256 is stored. A slow password
 hash (argon2) protects low-entropy human passwords against guessing; for values this random
@@ -18,13 +22,27 @@ SCOPES: dict[str, str] = {
     "claims.submit": "Claim submission (837) and acknowledgments",
     "authorizations": "Prior authorization requests and status (X12 278, Da Vinci PAS)",
     "payments": "Remittances (835)",
+    "remittances.read": "The office's remittances (835): list, detail and the raw 835",
     "messages": "Secure messages",
+}
+
+#: The scopes of a plan's own clients (payer side).
+PLAN_SCOPES: dict[str, str] = {
+    "remittances.ingest": "Send the plan's 835 files from its payment system",
 }
 
 
 class ApiClient(models.Model):
     office = models.ForeignKey(
-        "offices.Office", on_delete=models.CASCADE, related_name="api_clients"
+        "offices.Office",
+        on_delete=models.CASCADE,
+        related_name="api_clients",
+        null=True,
+        blank=True,
+    )
+    #: Set instead of ``office`` for a payer-side client of the plan's own systems.
+    plan = models.ForeignKey(
+        "plans.Plan", on_delete=models.CASCADE, related_name="+", null=True, blank=True
     )
     name = models.CharField(max_length=80)
     client_id = models.CharField(max_length=40, unique=True)
@@ -42,9 +60,20 @@ class ApiClient(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(office__isnull=False) & models.Q(plan__isnull=True))
+                | (models.Q(office__isnull=True) & models.Q(plan__isnull=False)),
+                name="apiclient_office_or_plan",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.client_id})"
+
+    @property
+    def is_plan_client(self) -> bool:
+        return self.plan_id is not None
 
 
 class AccessToken(models.Model):

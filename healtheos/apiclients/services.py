@@ -14,9 +14,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from healtheos.accounts.models import User
-from healtheos.apiclients.models import SCOPES, AccessToken, ApiClient
+from healtheos.apiclients.models import PLAN_SCOPES, SCOPES, AccessToken, ApiClient
 from healtheos.audit.services import audit_record
 from healtheos.offices.models import Office, OfficeStatus
+from healtheos.plans.models import Plan
 
 TOKEN_LIFETIME = datetime.timedelta(hours=1)
 ROTATION_GRACE = datetime.timedelta(hours=24)
@@ -28,20 +29,26 @@ def digest(value: str) -> str:
 
 def apiclient_create(
     *,
-    office: Office,
+    office: Office | None = None,
+    plan: Plan | None = None,
     actor: User | None,
     name: str,
     scopes: list[str],
     request: HttpRequest | None = None,
 ) -> tuple[ApiClient, str]:
-    """Register a client; returns it with its secret, shown this once and never again."""
-    unknown = sorted(set(scopes) - set(SCOPES))
+    """Register a client for an office, or (with ``plan``) a payer-side client of the
+    plan's own systems; returns it with its secret, shown this once and never again."""
+    if (office is None) == (plan is None):
+        raise ValueError("a client belongs to one office or to one plan")
+    allowed = SCOPES if office is not None else PLAN_SCOPES
+    unknown = sorted(set(scopes) - set(allowed))
     if unknown or not scopes:
         raise ValueError(f"unknown or missing scopes: {', '.join(unknown) or 'none given'}")
     secret = secrets.token_urlsafe(32)
     with transaction.atomic():
         client = ApiClient.objects.create(
             office=office,
+            plan=plan,
             name=name,
             client_id=f"hc_{secrets.token_urlsafe(12)}",
             secret_hash=digest(secret),
@@ -55,7 +62,7 @@ def apiclient_create(
             office=office,
             obj=client,
             request=request,
-            detail={"scopes": client.scopes},
+            detail={"scopes": client.scopes, "plan": plan.code if plan is not None else ""},
         )
     return client, secret
 
@@ -100,11 +107,11 @@ def apiclient_revoke(
 
 def authenticate_client(client_id: str, secret: str) -> ApiClient | None:
     client = (
-        ApiClient.objects.select_related("office")
+        ApiClient.objects.select_related("office", "plan")
         .filter(client_id=client_id, revoked_at__isnull=True)
         .first()
     )
-    if client is None or client.office.status != OfficeStatus.APPROVED:
+    if client is None or not _in_good_standing(client):
         return None
     given = digest(secret)
     if hmac.compare_digest(given, client.secret_hash):
@@ -167,10 +174,19 @@ def token_lookup(token: str) -> AccessToken | None:
 
 def _token_from_database(key: str) -> AccessToken | None:
     record = (
-        AccessToken.objects.select_related("client", "client__office", "client__office__plan")
+        AccessToken.objects.select_related(
+            "client", "client__office", "client__office__plan", "client__plan"
+        )
         .filter(token_hash=key, expires_at__gt=timezone.now(), client__revoked_at__isnull=True)
         .first()
     )
-    if record is None or record.client.office.status != OfficeStatus.APPROVED:
+    if record is None or not _in_good_standing(record.client):
         return None
     return record
+
+
+def _in_good_standing(client: ApiClient) -> bool:
+    """An office client's office must be approved; a plan client needs only its plan."""
+    if client.office is not None:
+        return client.office.status == OfficeStatus.APPROVED
+    return client.plan is not None

@@ -98,11 +98,21 @@ def token(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
-@require_bearer(None)
+@require_bearer(None, plan_clients=True)
 def whoami(request: HttpRequest) -> JsonResponse:
     """Lets an integrator check its token: which office it acts for, with which scopes."""
     record = request.access_token  # type: ignore[attr-defined]
     office = record.client.office
+    if office is None:
+        plan = record.client.plan
+        return JsonResponse(
+            {
+                "client_id": record.client.client_id,
+                "plan": {"name": plan.name, "code": plan.code},
+                "scopes": record.scopes,
+                "expires_at": record.expires_at.isoformat(),
+            }
+        )
     return JsonResponse(
         {
             "client_id": record.client.client_id,

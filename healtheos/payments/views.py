@@ -170,7 +170,7 @@ def payer_upload(request: HttpRequest) -> HttpResponse:
             with open(path, "wb") as out:
                 for chunk in upload.chunks():
                     out.write(chunk)
-            report = remittance_ingest(path=path)
+            report = remittance_ingest(path=path, plan=signed_in_user(request).plan)
     return render(request, "payments/payer_upload.html", {"form": form, "report": report})
 
 

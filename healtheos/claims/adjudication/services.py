@@ -367,21 +367,41 @@ def claims_mark_paid(*, claims: list[Claim], at: dt.datetime, trace_number: str)
     """Adjudicated claims paid by a payment: status paid with the time, and a history event
     naming the payment. Shared by the payment cycle and 835 ingest; call it inside their
     transaction."""
+    claims_mark_paid_by_key(paid={claim.pk: trace_number for claim in claims}, at=at)
     for claim in claims:
         claim.status, claim.paid_at = ClaimStatus.PAID, at
-    Claim.objects.payer_wide().bulk_update(claims, ["status", "paid_at"], batch_size=1000)
-    category, code = STATUS_CODES[ClaimStatus.PAID]
-    ClaimStatusEvent.objects.bulk_create(
-        ClaimStatusEvent(
-            claim=claim,
-            status=ClaimStatus.PAID,
-            category_code=category,
-            status_code=code,
-            at=at,
-            note=f"Paid on {trace_number}",
+
+
+def claims_mark_paid_by_key(*, paid: dict[int, str], at: dt.datetime) -> list[int]:
+    """The set-based form of :func:`claims_mark_paid` for many payments at once: ``paid``
+    maps a claim's key to the trace number that paid it. Claims that are no longer
+    adjudicated when the update runs are left as they are; the keys marked paid are
+    returned. One locking read, one update and one bulk insert of history events."""
+    if not paid:
+        return []
+    from healtheos.synthetic.writer import TableWriter
+
+    claims = Claim.objects.payer_wide()
+    marked: list[int] = []
+    keys = list(paid)
+    for start in range(0, len(keys), 5000):
+        chunk = keys[start : start + 5000]
+        locked = list(
+            claims.select_for_update()
+            .filter(pk__in=chunk, status=ClaimStatus.ADJUDICATED)
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
-        for claim in claims
+        claims.filter(pk__in=locked).update(status=ClaimStatus.PAID, paid_at=at)
+        marked += locked
+    category, code = STATUS_CODES[ClaimStatus.PAID]
+    events = TableWriter(
+        ClaimStatusEvent, ["claim_id", "status", "category_code", "status_code", "at", "note"]
     )
+    for pk in marked:
+        events.add(pk, ClaimStatus.PAID, category, code, at, f"Paid on {paid[pk]}"[:200])
+    events.flush()
+    return marked
 
 
 def _trace_number(plan: Plan, on: dt.date) -> str:

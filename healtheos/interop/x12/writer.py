@@ -57,19 +57,12 @@ class Interchange:
     acknowledgment_requested: str = "0"
 
 
-def build_interchange(
-    interchange: Interchange,
-    transaction_sets: Sequence[tuple[str, Sequence[Sequence[str] | Written]]],
-    *,
-    at: dt.datetime,
-    delimiters: Delimiters = DEFAULT,
-    newline: bool = False,
-    implementation_reference: bool = True,
-) -> str:
-    """An ISA/GS/…/GE/IEA interchange with one functional group. ``transaction_sets`` are
-    (ST01 transaction set ID, body segments between ST and SE). ST03 repeats GS08 unless
-    ``implementation_reference`` is false (the 835 guide marks ST03 not used)."""
+def envelope_head(
+    interchange: Interchange, *, at: dt.datetime, delimiters: Delimiters = DEFAULT
+) -> list[Sequence[str]]:
+    """The ISA and GS segments that open ``interchange``."""
     number = f"{interchange.control_number:09d}"
+    group_number = str(interchange.control_number)
     isa = [
         "ISA",
         "00",
@@ -89,8 +82,7 @@ def build_interchange(
         interchange.usage,
         delimiters.component,
     ]
-    group_number = str(interchange.control_number)
-    segments: list[Sequence[str] | Written] = [
+    return [
         isa,
         [
             "GS",
@@ -104,6 +96,25 @@ def build_interchange(
             interchange.version,
         ],
     ]
+
+
+def build_interchange(
+    interchange: Interchange,
+    transaction_sets: Sequence[tuple[str, Sequence[Sequence[str] | Written]]],
+    *,
+    at: dt.datetime,
+    delimiters: Delimiters = DEFAULT,
+    newline: bool = False,
+    implementation_reference: bool = True,
+) -> str:
+    """An ISA/GS/…/GE/IEA interchange with one functional group. ``transaction_sets`` are
+    (ST01 transaction set ID, body segments between ST and SE). ST03 repeats GS08 unless
+    ``implementation_reference`` is false (the 835 guide marks ST03 not used)."""
+    number = f"{interchange.control_number:09d}"
+    group_number = str(interchange.control_number)
+    segments: list[Sequence[str] | Written] = list(
+        envelope_head(interchange, at=at, delimiters=delimiters)
+    )
     for index, (set_id, body) in enumerate(transaction_sets, start=1):
         control = f"{index:04d}"
         st = ["ST", set_id, control]

@@ -79,20 +79,21 @@ class LineDraft:
 
     def freeze(self, component: str) -> ServiceLine:
         svc = self.svc
-        procedure = svc.get(1).split(component)
-        procedure += [""] * (7 - len(procedure))
+        size = len(svc)
+        procedure = svc[1].split(component) if size > 1 else [""]
+        parts = len(procedure)
         dates = self.dates
         charge, paid, units, submitted_units = self.money
         return ServiceLine(
             qualifier=procedure[0],
-            code=procedure[1],
-            modifiers=trim(procedure[2:6]),
-            description=procedure[6],
+            code=procedure[1] if parts > 1 else "",
+            modifiers=trim(procedure[2:6]) if parts > 2 else (),
+            description=procedure[6] if parts > 6 else "",
             charge=charge,
             paid=paid,
-            revenue_code=svc.get(4),
+            revenue_code=svc[4] if size > 4 else "",
             units=units,
-            submitted=trim(svc.get(6).split(component)) if svc.get(6) else (),
+            submitted=trim(svc[6].split(component)) if size > 6 and svc[6] else (),
             submitted_units=submitted_units,
             service_date=dates.get("472"),
             service_start=dates.get("150"),

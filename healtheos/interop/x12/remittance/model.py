@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from healtheos.interop.x12.eligibility.segments import Name, Trace
+from healtheos.interop.x12.tokenizer import Delimiters
 
 #: CLP02 claim status codes.
 CLAIM_STATUSES = {
@@ -236,6 +237,8 @@ class SetOrigin:
     set_control_number: str
     position: int
     usage: str = "P"
+    #: The delimiters the interchange declared.
+    delimiters: Delimiters = field(default_factory=Delimiters)
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +265,8 @@ class Remittance:
     provider_adjustments: tuple[ProviderAdjustment, ...] = ()
     origin: SetOrigin | None = field(default=None, compare=False)
     position: int = field(default=0, compare=False)
+    #: The segments between ST and SE as read, when the reader was asked to keep them.
+    segments: tuple[tuple[str, ...], ...] = field(default=(), compare=False, repr=False)
 
     @property
     def headers(self) -> tuple[str, ...]:

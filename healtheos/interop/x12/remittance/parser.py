@@ -35,6 +35,40 @@ _NUMBER = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
 _HEADER, _PAYER, _PAYEE, _LX, _CLAIM, _LINE, _SUMMARY = range(7)
 
 
+_GROUPS = frozenset(("CO", "CR", "OA", "PI", "PR"))
+_match_number = _NUMBER.fullmatch
+
+
+def _money(text: str) -> Decimal | None:
+    """An amount when ``text`` is a well-formed one, else None (the slow path says why)."""
+    if text and len(text) <= 20 and _match_number(text):
+        return Decimal(text)
+    return None
+
+
+def _quick_cas(segment: Segment) -> list[Adjustment] | None:
+    """A well-formed CAS's adjustments, else None (the slow path says what is wrong)."""
+    group = segment[1]
+    if group not in _GROUPS:
+        return None
+    out = []
+    size = len(segment)
+    for element in range(2, size, 3):
+        reason = segment[element]
+        if not reason:
+            continue
+        amount = _money(segment[element + 1]) if element + 1 < size else None
+        if amount is None:
+            return None
+        quantity = None
+        if element + 2 < size and segment[element + 2]:
+            quantity = _money(segment[element + 2])
+            if quantity is None:
+                return None
+        out.append(Adjustment(group, reason, amount, quantity))
+    return out or None
+
+
 class SetParser:
     """Feed it the body segments of one 835 set with their interchange positions, then
     :meth:`finish` it at the SE."""
@@ -149,6 +183,79 @@ class SetParser:
     # -- feeding ---------------------------------------------------------------------------
 
     def feed(self, segment: Segment, position: int) -> None:
+        """Read one segment. The segments that make up most of a claim (CLP, and SVC, NM1,
+        LQ, DTM, REF, AMT and CAS inside a claim or a line, with well-formed values) take a
+        short path that does what :meth:`_feed` would; all others, and every fault, go
+        through :meth:`_feed`, which checks everything again and says what is wrong."""
+        segment_id = segment[0]
+        loop = self.loop
+        size = len(segment)
+        if segment_id == "CLP" and _PAYEE <= loop <= _LINE and size > 4:
+            charge, paid = _money(segment[3]), _money(segment[4])
+            text = segment[5] if size > 5 else ""
+            responsibility = _money(text) if text else None
+            if (
+                charge is not None
+                and paid is not None
+                and (responsibility is not None or not text)
+                and segment[1]
+                and segment[2] in CLAIM_STATUSES
+            ):
+                self._close_claim()
+                self.claim = ClaimDraft(
+                    segment, position, self.header, (charge, paid, responsibility)
+                )
+                self.loop = _CLAIM
+                return
+        elif loop in (_LINE, _CLAIM):
+            target = self.line if loop == _LINE else self.claim
+            if segment_id == "SVC" and size > 3 and self.claim is not None:
+                charge, paid = _money(segment[2]), _money(segment[3])
+                text5 = segment[5] if size > 5 else ""
+                text7 = segment[7] if size > 7 else ""
+                units = _money(text5) if text5 else None
+                original = _money(text7) if text7 else None
+                if (
+                    charge is not None
+                    and paid is not None
+                    and (units is not None or not text5)
+                    and (original is not None or not text7)
+                ):
+                    self._close_line()
+                    self.line = LineDraft(segment, position, (charge, paid, units, original))
+                    self.loop = _LINE
+                    return
+            elif segment_id == "NM1" and loop == _CLAIM and self.claim is not None:
+                self.claim.names.setdefault(segment[1] if size > 1 else "", read_name(segment))
+                return
+            elif segment_id == "LQ" and loop == _LINE and self.line is not None:
+                if size > 1 and segment[1] == "HE":
+                    self.line.remarks.append(segment[2] if size > 2 else "")
+                return
+            elif segment_id == "DTM":
+                day = self.dates.get(segment[2]) if size > 2 else None
+                if day is not None and target is not None:
+                    target.dates[segment[1]] = day
+                    return
+            elif segment_id == "REF":
+                if target is not None:
+                    target.references.append(
+                        (segment[1] if size > 1 else "", segment[2] if size > 2 else "")
+                    )
+                    return
+            elif segment_id == "AMT":
+                value = _money(segment[2]) if size > 2 else None
+                if value is not None and target is not None:
+                    target.amounts.append((segment[1], value))
+                    return
+            elif segment_id == "CAS" and target is not None and 2 < size <= 20:
+                adjustments = _quick_cas(segment)
+                if adjustments is not None:
+                    target.adjustments.extend(adjustments)
+                    return
+        self._feed(segment, position)
+
+    def _feed(self, segment: Segment, position: int) -> None:
         segment_id = segment[0]
         if self.bpr is None:
             if segment_id != "BPR":
@@ -320,7 +427,7 @@ class SetParser:
             self.claims.append(self.claim.freeze())
         self.claim = None
 
-    def finish(self, position: int) -> Remittance:
+    def finish(self, position: int, segments: tuple[Segment, ...] = ()) -> Remittance:
         self._close_claim()
         bpr = self.bpr
         if bpr is None:
@@ -351,6 +458,7 @@ class SetParser:
             provider_adjustments=tuple(self.plb),
             origin=self.origin,
             position=self.bpr_position,
+            segments=segments,
         )
 
 

@@ -31,7 +31,13 @@ from healtheos.interop.x12.remittance.model import (
 )
 from healtheos.interop.x12.remittance.reader import VERSION
 from healtheos.interop.x12.tokenizer import Delimiters
-from healtheos.interop.x12.writer import DEFAULT, Interchange, build_interchange
+from healtheos.interop.x12.writer import (
+    DEFAULT,
+    Interchange,
+    build_interchange,
+    envelope_head,
+    serialize,
+)
 
 
 def _money(value: Decimal) -> str:
@@ -106,6 +112,46 @@ def build_835_batch(
         delimiters=delimiters,
         newline=newline,
         implementation_reference=False,  # the 835 guide marks ST03 not used
+    )
+
+
+def wrap_835(
+    body: Sequence[Sequence[str]],
+    *,
+    at: dt.datetime,
+    control_number: int,
+    sender_id: str,
+    receiver_id: str,
+    usage: str = "P",
+    delimiters: Delimiters = DEFAULT,
+) -> str:
+    """One interchange carrying one 835 whose body (the segments between ST and SE, as a
+    reader read them) is kept element for element in the delimiters it was read in: what
+    835 ingest stores, without writing the payment again from its model."""
+    interchange = Interchange(
+        "ZZ",
+        sender_id,
+        "ZZ",
+        receiver_id,
+        control_number,
+        "HP",
+        sender_id,
+        receiver_id,
+        VERSION,
+        usage=usage,
+    )
+    element, end = delimiters.element, delimiters.segment
+    number = f"{control_number:09d}"
+    return "".join(
+        (
+            serialize(envelope_head(interchange, at=at, delimiters=delimiters), delimiters),
+            f"ST{element}835{element}0001{end}",
+            end.join([element.join(segment) for segment in body]),
+            end if body else "",
+            f"SE{element}{len(body) + 2}{element}0001{end}",
+            f"GE{element}1{element}{control_number}{end}",
+            f"IEA{element}1{element}{number}{end}",
+        )
     )
 
 
