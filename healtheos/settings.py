@@ -256,7 +256,11 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_HSTS_SECONDS = env_int("HEALTHEOS_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_SSL_REDIRECT = env_bool("HEALTHEOS_SSL_REDIRECT", False)
-if env_bool("HEALTHEOS_BEHIND_PROXY", False):
+#: Behind a reverse proxy every request arrives from the proxy's address: the client's own is
+#: the last entry the proxy appended to X-Forwarded-For (``accounts/network.py``). Without a
+#: proxy that header is the client's to invent, so it is ignored.
+BEHIND_PROXY = env_bool("HEALTHEOS_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

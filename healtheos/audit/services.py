@@ -14,6 +14,7 @@ from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
 
+from healtheos.accounts.network import client_address
 from healtheos.audit.models import AuditChainHead, AuditEvent
 from healtheos.core import rows
 
@@ -49,7 +50,7 @@ def event_hash(event: AuditEvent) -> str:
 def client_ip(request: HttpRequest | None) -> str:
     if request is None:
         return ""
-    return str(request.META.get("REMOTE_ADDR", ""))
+    return client_address(request)
 
 
 def audit_record(
