@@ -76,8 +76,10 @@ def check_healtheos_deployment(app_configs: Any = None, **kwargs: Any) -> list[C
 
 
 def _passwords_hashed_with_argon2id() -> bool:
-    from argon2 import Type
     from django.contrib.auth.hashers import Argon2PasswordHasher, get_hasher
 
     hasher = get_hasher("default")
-    return isinstance(hasher, Argon2PasswordHasher) and hasher.params().type == Type.ID
+    if not isinstance(hasher, Argon2PasswordHasher):
+        return False
+    # The stored form names the variant: argon2$argon2id$v=19$m=...,t=...,p=...$salt$hash
+    return hasher.encode("deploy-check", hasher.salt()).startswith("argon2$argon2id$")
