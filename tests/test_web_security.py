@@ -249,3 +249,31 @@ def test_the_session_and_csrf_cookies_carry_every_flag_in_production(world: Worl
         assert morsel["samesite"] == "Lax", name
         assert morsel["path"] == "/", name
         assert morsel["domain"] == "", name
+
+
+# -- session lifetime ----------------------------------------------------------------------
+
+
+def test_signing_out_ends_the_session_on_the_server(world: World) -> None:
+    client = Client(REMOTE_ADDR=OFFICE)
+    _password_step(client)
+    client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
+    key = client.cookies[SESSION].value
+    client.post("/accounts/logout/")
+    replay = Client(REMOTE_ADDR=OFFICE)
+    replay.cookies[SESSION] = key
+    assert replay.get("/dashboard/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_session_keys_carry_well_over_128_bits() -> None:
+    from django.contrib.sessions.backends.db import SessionStore
+
+    keys = set()
+    for _ in range(200):
+        store = SessionStore()
+        store.create()
+        keys.add(store.session_key)
+    assert len(keys) == 200
+    # 32 characters from 36 possible, from the operating system's random source: 165 bits.
+    assert all(len(k or "") == 32 and re.fullmatch(r"[a-z0-9]+", k or "") for k in keys)
