@@ -256,7 +256,16 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_HSTS_SECONDS = env_int("HEALTHEOS_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_SSL_REDIRECT = env_bool("HEALTHEOS_SSL_REDIRECT", False)
-if env_bool("HEALTHEOS_BEHIND_PROXY", False):
+# Load balancers probe over plain HTTP inside the network; a redirect would fail them.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# HSTS preloading binds the plan's whole domain for months and is the domain owner's call;
+# the header itself (one year, subdomains) is required by healtheos.E003.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+#: Behind a reverse proxy every request arrives from the proxy's address: the client's own is
+#: the last entry the proxy appended to X-Forwarded-For (``accounts/network.py``). Without a
+#: proxy that header is the client's to invent, so it is ignored.
+BEHIND_PROXY = env_bool("HEALTHEOS_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from healtheos.accounts import member_views, recovery_views, sessions, support_views
 from healtheos.apiclients import views as apiclient_views
@@ -24,7 +25,12 @@ def _admin_login(
 ) -> HttpResponse:
     """The payer console signs in through the portal's sign-in, second factor included;
     Django admin's own password-only form is never offered."""
-    target = request.GET.get("next", "/payer/admin/")
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        # Passed on to the sign-in page, another site's address would only wait there.
+        target = "/payer/admin/"
     return redirect_to_login(target, login_url="/accounts/login/")
 
 

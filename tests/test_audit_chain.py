@@ -4,8 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from healtheos.audit.models import AuditEvent
-from healtheos.audit.services import audit_record, audit_verify
+from healtheos.audit.models import AuditChainHead, AuditEvent
+from healtheos.audit.services import audit_record, audit_verify, event_hash
 from tests.conftest import World
 
 
@@ -109,3 +109,67 @@ def test_a_truncated_tail_in_any_lane_is_detected(
     verdict = audit_verify()
     assert not verdict.ok
     assert verdict.reason == "events after this one are missing"
+
+
+def _forge(*, pk: int, lane: int, previous: AuditEvent, action: str) -> AuditEvent:
+    """An event written straight into the table by someone who knows the hashing: its own
+    hash is right and it links to a real predecessor."""
+    forged = AuditEvent(
+        pk=pk,
+        at=previous.at,
+        actor_username="mallory",
+        action=action,
+        lane=lane,
+        previous_hash=previous.hash,
+    )
+    forged.hash = event_hash(forged)
+    AuditEvent.objects.bulk_create([forged])
+    return forged
+
+
+def test_an_event_inserted_in_the_middle_is_detected_at_the_next_link(world: World) -> None:
+    events = [audit_record(action=f"a.{i}", actor=world.alice) for i in range(4)]
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [events[1].pk])
+    _forge(pk=events[1].pk, lane=events[1].lane, previous=events[0], action="claim.view")
+    verdict = audit_verify()
+    assert verdict.broken_at == events[2].pk
+    assert verdict.reason == "links to a different predecessor"
+
+
+def test_an_event_appended_outside_the_application_is_detected(world: World) -> None:
+    events = [audit_record(action=f"a.{i}", actor=world.alice) for i in range(3)]
+    forged = _forge(pk=events[-1].pk + 1, lane=events[-1].lane, previous=events[-1], action="x")
+    verdict = audit_verify()
+    assert verdict.broken_at == forged.pk
+    assert verdict.reason == "added after its lane's head, outside the application"
+
+
+def test_a_rewritten_chain_head_is_detected(world: World) -> None:
+    events = [audit_record(action=f"a.{i}", actor=world.alice) for i in range(3)]
+    AuditChainHead.objects.filter(pk=events[-1].lane + 1).update(last_hash="f" * 64)
+    verdict = audit_verify()
+    assert verdict.broken_at == events[-1].pk
+    assert verdict.reason == "its lane's head was altered"
+
+
+def test_a_head_moved_back_to_hide_a_deleted_tail_is_detected_as_foreign_events(
+    world: World,
+) -> None:
+    events = [audit_record(action=f"a.{i}", actor=world.alice) for i in range(3)]
+    AuditChainHead.objects.filter(pk=events[-1].lane + 1).update(
+        last_hash=events[0].hash, last_event_id=events[0].pk
+    )
+    verdict = audit_verify()
+    assert verdict.broken_at == events[1].pk
+    assert not verdict.ok
+
+
+def test_a_deleted_chain_head_is_detected(world: World) -> None:
+    events = [audit_record(action=f"a.{i}", actor=world.alice) for i in range(3)]
+    AuditChainHead.objects.filter(pk=events[0].lane + 1).delete()
+    verdict = audit_verify()
+    assert verdict.broken_at == events[0].pk
+    assert verdict.reason == "its lane has no head"
+    with pytest.raises(CommandError, match=f"broken at event {events[0].pk}: its lane has no"):
+        call_command("audit_verify")

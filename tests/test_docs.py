@@ -31,3 +31,35 @@ def test_the_readme_commands_are_makefile_targets() -> None:
     targets = set(re.findall(r"^([a-z][a-z0-9-]*):", makefile, flags=re.MULTILINE))
     for command in re.findall(r"^make ([a-z][a-z0-9-]*)", readme, flags=re.MULTILINE):
         assert command in targets, f"README mentions `make {command}`, which the Makefile lacks"
+
+
+def _security_table_tests() -> set[str]:
+    text = (ROOT / "docs" / "security.md").read_text()
+    rows = [line for line in text.splitlines() if line.startswith("|")]
+    return {ref for row in rows for ref in re.findall(r"`(tests/[^`\s]+)`", row)}
+
+
+def test_every_test_named_in_the_security_table_exists() -> None:
+    references = _security_table_tests()
+    assert len(references) > 50
+    missing = []
+    for reference in sorted(references):
+        path, _, name = reference.partition("::")
+        file = ROOT / path
+        if not file.is_file() or (
+            name
+            and not re.search(
+                rf"^(?:async )?def {re.escape(name)}\(", file.read_text(), flags=re.MULTILINE
+            )
+        ):
+            missing.append(reference)
+    assert not missing, f"docs/security.md names tests that do not exist: {missing}"
+
+
+def test_every_row_of_the_security_table_names_a_test_or_says_not_covered() -> None:
+    text = (ROOT / "docs" / "security.md").read_text()
+    for row in text.splitlines():
+        if not row.startswith("| ") or row.startswith(("| ASVS |", "| requirement |")):
+            continue
+        last = row.rstrip(" |").rsplit("|", 1)[-1]
+        assert "`tests/" in last or "not covered" in last, row

@@ -29,6 +29,7 @@ def test_signed_in_pages_are_never_cached() -> None:
     assert response.headers["Cache-Control"] == "no-store"
 
 
+@override_settings(PASSWORD_HASHERS=["healtheos.accounts.hashers.HealtheosArgon2PasswordHasher"])
 def test_the_deploy_checks_pass_for_the_production_configuration() -> None:
     messages = [
         m for m in run_checks(include_deployment_checks=True) if m.id.startswith("healtheos.")

@@ -14,13 +14,18 @@ from allauth.account.auth_backends import AuthenticationBackend
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from healtheos.accounts import signin
+from healtheos.accounts import network, signin
 from healtheos.accounts.models import SignInOutcome, User
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """allauth's own limits (sign-in attempts per address, reset mail) see the same
+        client address as Healtheos's throttle, proxy or not."""
+        return network.client_address(request) or "0.0.0.0"  # noqa: S104 (a key, not a bind)
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         # Replaces allauth's limiter: a throttled network gets the same answer whatever
@@ -48,6 +53,10 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
             return render(
                 request, "accounts/sign_in_obstacle.html", {"obstacle": obstacle}, status=403
             )
+        # The password is right: from here on the session holds a half-finished sign-in, so
+        # it gets a new key (a key planted or seen before this point is worth nothing). The
+        # key changes again when the second factor completes the sign-in.
+        request.session.cycle_key()
         response: HttpResponse | None = super().pre_login(request, user, **kwargs)
         return response
 

@@ -5,11 +5,24 @@ from __future__ import annotations
 
 import ipaddress
 
+from django.conf import settings
 from django.http import HttpRequest
 
 
 def client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
+    """The address the request came from. Behind the reverse proxy
+    (``HEALTHEOS_BEHIND_PROXY``) every connection comes from the proxy, so the client is the
+    last ``X-Forwarded-For`` entry: the one the proxy itself appended. Entries before it are
+    whatever the client sent and are never trusted. Without a proxy the header is ignored."""
+    remote = str(request.META.get("REMOTE_ADDR", ""))
+    if not settings.BEHIND_PROXY:
+        return remote
+    forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+    last = forwarded.rsplit(",", 1)[-1].strip()
+    try:
+        return str(ipaddress.ip_address(last))
+    except ValueError:
+        return remote
 
 
 def network_prefix(address: str) -> str:

@@ -1,7 +1,7 @@
 """The append-only audit trail (HIPAA 164.312(b) audit controls).
 
 Each event carries the SHA-256 of the previous event and of its own content, so deleting,
-editing or reordering rows breaks the chain at a point ``healtheos audit-verify`` reports.
+editing or reordering rows breaks the chain at a point ``healtheos audit_verify`` reports.
 Identifiers are stored as plain values, not foreign keys: deleting a user or an office must
 never cascade into the trail.
 """

@@ -14,6 +14,7 @@ from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
 
+from healtheos.accounts.network import client_address
 from healtheos.audit.models import AuditChainHead, AuditEvent
 from healtheos.core import rows
 
@@ -49,7 +50,7 @@ def event_hash(event: AuditEvent) -> str:
 def client_ip(request: HttpRequest | None) -> str:
     if request is None:
         return ""
-    return str(request.META.get("REMOTE_ADDR", ""))
+    return client_address(request)
 
 
 def audit_record(
@@ -167,9 +168,15 @@ class ChainVerdict:
 
 def audit_verify(*, chunk_size: int = 5000) -> ChainVerdict:
     """Walk every lane from its first event, in one pass in id order; report the first
-    event whose content or link does not match, and any lane whose head no longer points
-    at its last event (a truncated tail)."""
+    event whose content or link does not match, a lane whose head no longer finds its last
+    event (a truncated tail, or a head removed or rewritten), and events added after a
+    lane's head outside the application (the application moves the head with every event).
+
+    The heads are read before the walk and again after it, so events written while it runs
+    (the portal keeps serving) are neither missing nor foreign."""
+    heads_before = _lane_heads()
     previous: dict[int, str] = {}
+    hash_at: dict[tuple[int, int], str] = {}
     last_ids: dict[int, int] = {}
     checked = 0
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=chunk_size):
@@ -179,11 +186,40 @@ def audit_verify(*, chunk_size: int = 5000) -> ChainVerdict:
             return ChainVerdict(checked, event.pk, "content does not match its hash")
         previous[event.lane] = event.hash
         last_ids[event.lane] = event.pk
+        head = heads_before.get(event.lane)
+        if head is not None and event.pk == head[0]:
+            hash_at[(event.lane, event.pk)] = event.hash
         checked += 1
-    for head in AuditChainHead.objects.order_by("pk"):
-        lane = head.pk - 1
-        if head.last_event_id != last_ids.get(lane, 0) or head.last_hash != previous.get(
-            lane, GENESIS
-        ):
-            return ChainVerdict(checked, head.last_event_id, "events after this one are missing")
+    for lane, (last_id, last_hash) in sorted(heads_before.items()):
+        if last_id == 0 and last_hash == GENESIS:
+            continue
+        if (lane, last_id) not in hash_at:
+            return ChainVerdict(checked, last_id, "events after this one are missing")
+        if hash_at[(lane, last_id)] != last_hash:
+            return ChainVerdict(checked, last_id, "its lane's head was altered")
+    heads_after = _lane_heads()
+    for lane, last_id in sorted(last_ids.items()):
+        after = heads_after.get(lane, (0, GENESIS))[0]
+        if last_id > after:
+            first = (
+                AuditEvent.objects.filter(lane=lane, pk__gt=after)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+                .first()
+            )
+            reason = (
+                "added after its lane's head, outside the application"
+                if lane in heads_after
+                else "its lane has no head"
+            )
+            return ChainVerdict(checked, first or last_id, reason)
     return ChainVerdict(checked)
+
+
+def _lane_heads() -> dict[int, tuple[int, str]]:
+    return {
+        pk - 1: (last_event_id, last_hash)
+        for pk, last_event_id, last_hash in AuditChainHead.objects.values_list(
+            "pk", "last_event_id", "last_hash"
+        )
+    }

@@ -1,0 +1,279 @@
+"""The browser-facing attacks a penetration tester tries first: session fixation, cross-site
+request forgery, open redirects, framing, and cookies that leak."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import Resolver404, resolve
+
+from healtheos.accounts.models import User
+from healtheos.accounts.sessions import LAST_ACTIVITY
+from tests.conftest import World
+from tests.factories import TEST_PASSWORD, totp_code
+from tests.urlwalk import Route, all_routes
+
+OFFICE = "198.51.100.7"
+SESSION = settings.SESSION_COOKIE_NAME
+
+#: Views that take no cookies and so need no CSRF token: each authenticates every request
+#: with a bearer token or client credentials in the request itself.
+TOKEN_AUTHENTICATED_PREFIXES = ("/api/", "/fhir/", "/x12/", "/oauth/")
+
+#: Ways of writing "another site" that naive checks let through.
+OFF_SITE_TARGETS = [
+    "https://evil.example/x",
+    "//evil.example/x",
+    "/\\evil.example/x",
+    "\\\\evil.example/x",
+    "https:evil.example",
+    "http://testserver@evil.example/",
+]
+
+
+def _password_step(client: Client, username: str = "frank", **data: str) -> None:
+    response = client.post(
+        "/accounts/login/", {"login": username, "password": TEST_PASSWORD, **data}
+    )
+    assert response.status_code == 302
+
+
+def _off_site(location: str) -> bool:
+    """Would a browser leave the portal for this Location? Browsers read backslashes as
+    slashes, and a URL without a scheme but with // names a host."""
+    parts = urlsplit(location.replace("\\", "/"))
+    return bool(parts.netloc and parts.netloc != "testserver") or (
+        bool(parts.scheme) and parts.scheme not in ("http", "https")
+    )
+
+
+# -- session fixation ----------------------------------------------------------------------
+
+
+def test_the_session_key_changes_at_the_password_and_again_at_the_second_factor(
+    world: World,
+) -> None:
+    client = Client(REMOTE_ADDR=OFFICE)
+    planted = client.session
+    planted["planted"] = True
+    planted.save()
+    client.cookies[SESSION] = planted.session_key
+    fixed_key = planted.session_key
+
+    _password_step(client)
+    after_password = client.cookies[SESSION].value
+    assert after_password != fixed_key
+
+    response = client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
+    assert response.status_code == 302
+    after_second_factor = client.cookies[SESSION].value
+    assert after_second_factor not in (fixed_key, after_password)
+    assert client.get("/dashboard/").status_code == 200
+
+    # Whoever planted a key, or saw the key of the half-finished sign-in, holds nothing.
+    for stale in (fixed_key, after_password):
+        other = Client(REMOTE_ADDR=OFFICE)
+        other.cookies[SESSION] = stale
+        assert other.get("/dashboard/").status_code == 302
+        assert "_auth_user_id" not in other.session
+
+
+# -- cross-site request forgery ------------------------------------------------------------
+
+
+def _sample_path(route: Route) -> str | None:
+    """The route with made-up arguments; None for patterns that are not plain paths."""
+    path = "/" + route.pattern
+    path = re.sub(r"<int:\w+>", "1", path)
+    path = re.sub(r"<uuid:\w+>", str(uuid.uuid4()), path)
+    path = re.sub(r"<(?:str|slug|path):\w+>|<\w+>", "x", path)
+    if re.search(r"[\^$()\[\]?*+\\]", path):
+        return None
+    try:
+        resolve(path)
+    except Resolver404:
+        return None
+    return path
+
+
+def _form_routes() -> list[str]:
+    paths = {_sample_path(route) for route in all_routes()}
+    return sorted(
+        p
+        for p in paths
+        if p is not None
+        and not p.startswith(TOKEN_AUTHENTICATED_PREFIXES)
+        and not p.startswith("/static/")
+    )
+
+
+def test_only_token_authenticated_endpoints_are_exempt_from_csrf() -> None:
+    exempt = sorted(
+        path
+        for route in all_routes()
+        if (path := _sample_path(route)) is not None
+        and getattr(resolve(path).func, "csrf_exempt", False)
+    )
+    assert exempt, "the walk should see the API endpoints"
+    outside = [p for p in exempt if not p.startswith(TOKEN_AUTHENTICATED_PREFIXES)]
+    assert outside == [], "a cookie-authenticated view must never be csrf_exempt"
+
+
+def test_a_post_without_a_token_is_refused_on_every_page(world: World) -> None:
+    """Every page family (sign-in, recovery, registration, office pages, payer console,
+    member portal) refuses a forged POST before its view runs, signed in or not."""
+    paths = _form_routes()
+    assert len(paths) > 50
+    signed_in = Client(enforce_csrf_checks=True, REMOTE_ADDR=OFFICE)
+    signed_in.force_login(world.alice)
+    anonymous = Client(enforce_csrf_checks=True, REMOTE_ADDR=OFFICE)
+    accepted = []
+    for path in paths:
+        for client in (signed_in, anonymous):
+            response = client.post(path, {"login": "alice", "password": TEST_PASSWORD})
+            if not (response.status_code == 403 and b"CSRF" in response.content):
+                accepted.append((path, response.status_code))
+    assert accepted == []
+    assert User.objects.get(username="alice").failed_sign_ins == 0
+
+
+def test_token_authenticated_endpoints_ignore_the_session_cookie(world: World) -> None:
+    client = Client(REMOTE_ADDR=OFFICE)
+    client.force_login(world.alice)
+    for route in all_routes():
+        path = _sample_path(route)
+        if path is None or not path.startswith(TOKEN_AUTHENTICATED_PREFIXES):
+            continue
+        if not getattr(resolve(path).func, "csrf_exempt", False):
+            continue
+        response = client.post(path, data=b"{}", content_type="application/json")
+        assert response.status_code in (400, 401, 404, 405), path
+
+
+# -- open redirects ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", OFF_SITE_TARGETS)
+def test_sign_in_ignores_a_next_address_on_another_site(world: World, target: str) -> None:
+    client = Client(REMOTE_ADDR=OFFICE)
+    response = client.post(
+        "/accounts/login/", {"login": "frank", "password": TEST_PASSWORD, "next": target}
+    )
+    assert not _off_site(response["Location"])
+    response = client.post("/accounts/2fa/authenticate/", {"code": totp_code(), "next": target})
+    assert response.status_code == 302
+    assert not _off_site(response["Location"])
+
+
+@pytest.mark.parametrize("target", OFF_SITE_TARGETS)
+def test_the_member_sign_in_ignores_a_next_address_on_another_site(
+    world: World, target: str
+) -> None:
+    client = Client(REMOTE_ADDR=OFFICE)
+    response = client.post(
+        f"/member/login/?next={target}",
+        {"login": "mona", "password": TEST_PASSWORD, "next": target},
+    )
+    if response.status_code == 302:
+        assert not _off_site(response["Location"])
+
+
+@pytest.mark.parametrize("target", OFF_SITE_TARGETS)
+def test_sign_out_ignores_a_next_address_on_another_site(world: World, target: str) -> None:
+    client = world.client_for(world.frank)
+    response = client.post(f"/accounts/logout/?next={target}", {"next": target})
+    assert response.status_code == 302
+    assert not _off_site(response["Location"])
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("target", OFF_SITE_TARGETS)
+def test_the_payer_console_sign_in_passes_on_no_address_on_another_site(
+    world: World, target: str
+) -> None:
+    response = Client().get("/payer/admin/login/", {"next": target})
+    assert response.status_code == 302
+    location = response["Location"]
+    assert location.startswith("/accounts/login/")
+    assert "evil.example" not in location
+
+
+@pytest.mark.parametrize("target", OFF_SITE_TARGETS)
+def test_a_timed_out_session_sends_back_only_to_a_page_of_the_portal(
+    world: World, target: str
+) -> None:
+    client = world.client_for(world.frank)
+    session = client.session
+    session[LAST_ACTIVITY] = 0
+    session.save()
+    response = client.post("/accounts/session/draft/", {"path": target, "notes": "x"})
+    assert response.status_code == 401
+    assert "evil.example" not in response.json()["login"]
+
+
+# -- framing -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path", ["/accounts/login/", "/member/login/", "/register/", "/dashboard/", "/no-such-page/"]
+)
+def test_no_page_may_be_framed(world: World, path: str) -> None:
+    client = world.client_for(world.alice)
+    response = client.get(path)
+    assert response["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+# -- cookies -------------------------------------------------------------------------------
+
+
+def test_the_session_and_csrf_cookies_carry_every_flag_in_production(world: World) -> None:
+    """The test settings are the production configuration (``SECURE_COOKIES`` on): the
+    cookies actually sent must be __Host- cookies, Secure, HttpOnly and SameSite=Lax, with
+    no Domain and Path=/ (which the __Host- prefix requires)."""
+    client = Client(REMOTE_ADDR=OFFICE)
+    page = client.get("/accounts/login/")
+    _password_step(client)
+    response = client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
+    cookies = {**page.cookies, **response.cookies}
+    for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME):
+        assert name.startswith("__Host-"), name
+        morsel = cookies[name]
+        assert morsel["secure"] is True, name
+        assert morsel["httponly"] is True, name
+        assert morsel["samesite"] == "Lax", name
+        assert morsel["path"] == "/", name
+        assert morsel["domain"] == "", name
+
+
+# -- session lifetime ----------------------------------------------------------------------
+
+
+def test_signing_out_ends_the_session_on_the_server(world: World) -> None:
+    client = Client(REMOTE_ADDR=OFFICE)
+    _password_step(client)
+    client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
+    key = client.cookies[SESSION].value
+    client.post("/accounts/logout/")
+    replay = Client(REMOTE_ADDR=OFFICE)
+    replay.cookies[SESSION] = key
+    assert replay.get("/dashboard/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_session_keys_carry_well_over_128_bits() -> None:
+    from django.contrib.sessions.backends.db import SessionStore
+
+    keys = set()
+    for _ in range(200):
+        store = SessionStore()
+        store.create()
+        keys.add(store.session_key)
+    assert len(keys) == 200
+    # 32 characters from 36 possible, from the operating system's random source: 165 bits.
+    assert all(len(k or "") == 32 and re.fullmatch(r"[a-z0-9]+", k or "") for k in keys)
