@@ -264,7 +264,13 @@ class _Writer:
     def event(self, event: PatientEvent, parent: str) -> list[list[str]]:
         decision = self.decision
         stop = self.stops("2000E") or decision is None
-        services = [] if stop else list(event.services)
+        # Without a decision, only the services refused with AAA segments are answered.
+        services = [
+            service
+            for service in event.services
+            if not self.stops("2000E")
+            and (decision is not None or self.stops(f"2000F:{service.hl_id}"))
+        ]
         out: list[list[str]] = [["HL", event.hl_id, parent, "EV", "1" if services else "0"]]
         out += self.traces(event.traces)
         if decision is not None and decision.tracking_number and not stop:
@@ -300,12 +306,11 @@ class _Writer:
     def service(self, service: ServiceRequest, parent: str) -> list[list[str]]:
         key = f"2000F:{service.hl_id}"
         decision = self.decision
-        assert decision is not None
         out: list[list[str]] = [["HL", service.hl_id, parent, "SS", "0"]]
         out += self.traces(service.traces)
         out += self.aaa(key)
         out.append(self.review(service.review))
-        if not self.stops(key):
+        if decision is not None and not self.stops(key):
             answer = decision.services.get(service.hl_id) or ServiceDecision(
                 decision.action,
                 decision.authorization_number,

@@ -85,6 +85,10 @@ def read_278_response(data: str | bytes) -> Response278:
                 response.services.append(current)
         elif segment_id == "NM1" and loop == "2000A":
             loop = "2010A"
+        elif segment_id == "NM1" and current is not None:
+            # A provider named at the event (2010EA) or at a service (2010F).
+            level = "2010EA" if current is response.event else f"2000F:{current.hl_id}"
+            loop = f"{level}:{segment.get(1)}"
         elif segment_id == "AAA":
             response.rejections.setdefault(loop, []).append(
                 Rejection(segment.get(3), segment.get(4), segment.get(1) == "Y")
