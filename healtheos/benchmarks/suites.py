@@ -172,6 +172,12 @@ def payments(settings: BenchSettings) -> str:
     return run(settings)
 
 
+def x12_278(settings: BenchSettings) -> str:
+    from healtheos.benchmarks.prior_auth_x12 import x12_278 as run
+
+    return run(settings)
+
+
 SUITES: dict[str, Callable[[BenchSettings], str]] = {
     "ceiling": ceiling,
     "hasher": hashing,
@@ -179,4 +185,5 @@ SUITES: dict[str, Callable[[BenchSettings], str]] = {
     "eligibility": eligibility,
     "claims": claims,
     "payments": payments,
+    "x12-278": x12_278,
 }
