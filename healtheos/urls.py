@@ -91,6 +91,8 @@ urlpatterns = [
     path("claims/", include("healtheos.claims.urls")),
     path("payments/", include("healtheos.payments.urls")),
     path("messages/", include("healtheos.messaging.urls")),
+    path("authorizations/", include("healtheos.authorizations.urls")),
+    path("payer/authorizations/", include("healtheos.authorizations.review_urls")),
     path("oauth/token", apiclient_views.token, name="oauth_token"),
     path("x12/v1/realtime", edi_views.realtime, name="x12_realtime"),
     path("fhir/r4/", include("healtheos.fhirapi.urls")),

@@ -288,6 +288,21 @@ class AuthorizationDraft(models.Model):
     def __str__(self) -> str:
         return f"Authorization draft {self.pk}"
 
+    def _first(self, key: str) -> str:
+        values = self.fields.get(key) or [""]
+        return str(values[0]).strip()
+
+    @property
+    def patient_label(self) -> str:
+        """What identifies the draft in the office's list: the member ID or the name typed."""
+        return self._first("member_id") or " ".join(
+            part for part in (self._first("first_name"), self._first("last_name")) if part
+        )
+
+    @property
+    def procedure_label(self) -> str:
+        return self._first("services-0-procedure_code").upper()
+
 
 class NoticeQuerySet(OfficeScopedQuerySet["AuthorizationNotice"]):
     def office_q(self, office: Office) -> models.Q:

@@ -134,14 +134,38 @@ def _email(office: Office) -> None:
         )
 
 
+def _public(url: str) -> bool:
+    """Whether every address the host name resolves to is on the public internet: an
+    office must not be able to make the portal call into the plan's own network."""
+    import ipaddress
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    try:
+        infos = socket.getaddrinfo(parts.hostname or "", parts.port or 443)
+    except OSError:
+        return False
+    return bool(infos) and all(ipaddress.ip_address(info[4][0]).is_global for info in infos)
+
+
 def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
     """POST and return the HTTP status (replaced in tests; no network there)."""
+    if not settings.DEBUG and not _public(url):
+        raise ValueError("webhook address is not public")
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
+    # Redirects are not followed: they could lead where the address check did not look.
+    opener = urllib.request.build_opener(_NoRedirect)
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        with opener.open(request, timeout=10) as response:
             return int(response.status)
     except urllib.error.HTTPError as error:
         return int(error.code)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
 
 
 def webhook_deliver(*, delivery_id: int) -> None:

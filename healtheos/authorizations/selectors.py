@@ -18,8 +18,10 @@ from healtheos.authorizations.models import (
     AuthorizationNotice,
     AuthorizationStatus,
     NoticeReadMarker,
+    OfficeWebhook,
     PriorAuthorization,
     Urgency,
+    WebhookDelivery,
 )
 from healtheos.eligibility.lookup import normalize_member_id
 
@@ -155,3 +157,14 @@ def review_get(*, plan: Plan, tracking_number: str) -> PriorAuthorization | None
         .select_related(*_RELATED, "requesting_organization")
         .first()
     )
+
+
+def office_webhook(*, office: Office) -> OfficeWebhook | None:
+    return OfficeWebhook.objects.for_office(office).first()
+
+
+def webhook_deliveries(*, office: Office) -> QuerySet[WebhookDelivery]:
+    """The office's recent deliveries (reached through its own webhook)."""
+    return WebhookDelivery.objects.filter(
+        webhook__in=OfficeWebhook.objects.for_office(office)
+    ).order_by("-created_at", "-pk")

@@ -35,6 +35,7 @@ from healtheos.authorizations.models import (
     AuthorizationService,
     AuthorizationStatus,
     Channel,
+    OfficeWebhook,
     PriorAuthorization,
     Urgency,
 )
@@ -886,7 +887,7 @@ def authorization_withdraw(
 # -- drafts ------------------------------------------------------------------------------
 
 #: Form fields a draft never keeps.
-_DRAFT_SKIP = frozenset({"csrfmiddlewaretoken", "idempotency_key", "draft_id"})
+_DRAFT_SKIP = frozenset({"csrfmiddlewaretoken", "key", "draft_id", "documents"})
 MAX_DRAFT_FIELD = 20_000
 
 
@@ -936,3 +937,58 @@ def authorization_draft_delete(*, office: Office, draft: AuthorizationDraft, act
             office=office,
             detail={"draft": draft.pk},
         )
+
+
+# -- the office's webhook ------------------------------------------------------------------
+
+
+def _check_webhook_url(url: str) -> str:
+    """https only (http is allowed for a debugging server), and never an address inside the
+    plan's own network given literally (names are checked again when delivering)."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip())
+    allowed = ("https", "http") if settings.DEBUG else ("https",)
+    if parts.scheme not in allowed or not parts.hostname:
+        raise ValidationError({"url": ["Enter an https:// address your system receives on."]})
+    try:
+        address = ipaddress.ip_address(parts.hostname)
+    except ValueError:
+        address = None
+    if address is not None and not address.is_global:
+        raise ValidationError({"url": ["The address must be reachable on the internet."]})
+    return url.strip()
+
+
+def webhook_configure(*, office: Office, actor: User, url: str) -> tuple[OfficeWebhook, str]:
+    """Set the office's webhook address with a new signing secret; returns the secret, which
+    is shown once (a new one replaces the old, for when it may have leaked)."""
+    checked = _check_webhook_url(url)
+    secret = secrets.token_hex(32)
+    with transaction.atomic():
+        webhook, _ = OfficeWebhook.objects.for_office(office).update_or_create(
+            office=office,
+            defaults={
+                "url": checked,
+                "secret": secret,
+                "active": True,
+                "created_at": timezone.now(),
+                "created_by": actor,
+            },
+        )
+        audit_record(
+            action="authorizations.webhook_configured",
+            actor=actor,
+            office=office,
+            obj=webhook,
+            detail={"host": checked.split("/")[2][:100]},
+        )
+    return webhook, secret
+
+
+def webhook_remove(*, office: Office, actor: User) -> None:
+    with transaction.atomic():
+        deleted, _ = OfficeWebhook.objects.for_office(office).delete()
+        if deleted:
+            audit_record(action="authorizations.webhook_removed", actor=actor, office=office)
