@@ -40,7 +40,7 @@ def _ms(value: str) -> float:
 
 
 def parse_wrk(name: str, output: str) -> LoadResult:
-    percentiles = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)$", output, flags=re.MULTILINE))
+    percentiles = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)\s*$", output, flags=re.MULTILINE))
     requests_match = re.search(r"(\d+) requests in ([\d.]+)(s|m)", output)
     rps_match = re.search(r"Requests/sec:\s+([\d.]+)", output)
     if not (percentiles and requests_match and rps_match):
