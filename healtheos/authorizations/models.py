@@ -94,7 +94,10 @@ class PriorAuthorization(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     idempotency_key = models.CharField(max_length=64, blank=True)
-    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.PORTAL)
+    # Database defaults too: the seed writes rows in bulk without naming these columns.
+    channel = models.CharField(
+        max_length=8, choices=Channel.choices, default=Channel.PORTAL, db_default=Channel.PORTAL
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -154,7 +157,9 @@ class AuthorizationEvent(models.Model):
     note = models.TextField(blank=True)
     #: What a reader of the timeline needs besides the note: the clock rule applied, the
     #: reason code, the units approved, whether a rule decided it.
-    detail = models.JSONField(default=dict, blank=True)
+    detail = models.JSONField(
+        default=dict, blank=True, db_default=models.Value({}, output_field=models.JSONField())
+    )
 
     class Meta:
         ordering = ["authorization", "at", "id"]

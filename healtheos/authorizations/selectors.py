@@ -23,7 +23,9 @@ from healtheos.authorizations.models import (
     Urgency,
     WebhookDelivery,
 )
-from healtheos.eligibility.lookup import normalize_member_id
+from healtheos.eligibility.lookup import members_find, normalize_member_id
+from healtheos.eligibility.result import EligibilityQuery
+from healtheos.members.models import Coverage, Member
 
 if TYPE_CHECKING:
     from healtheos.accounts.models import User
@@ -168,3 +170,35 @@ def webhook_deliveries(*, office: Office) -> QuerySet[WebhookDelivery]:
     return WebhookDelivery.objects.filter(
         webhook__in=OfficeWebhook.objects.for_office(office)
     ).order_by("-created_at", "-pk")
+
+
+def member_find(
+    *,
+    office: Office,
+    birth_date: dt.date,
+    member_id: str = "",
+    last_name: str = "",
+    first_name: str = "",
+) -> tuple[Member | None, str]:
+    """The member named by two identifiers at the office's plan, or None and the hint that
+    says what to check (the eligibility search's rules and words)."""
+    match = members_find(
+        plan=office.plan,
+        queries=[
+            EligibilityQuery(
+                birth_date=birth_date,
+                member_id=member_id.strip(),
+                last_name="" if member_id.strip() else last_name.strip(),
+                first_name="" if member_id.strip() else first_name.strip(),
+            )
+        ],
+    )[0]
+    return match.member, match.hint
+
+
+def coverage_lines_of_business(*, member: Member, on: dt.date) -> list[str]:
+    """The lines of business the member is covered in on a date (most recent span first)."""
+    spans = Coverage.objects.filter(member=member, start_date__lte=on).order_by("-start_date")
+    return list(
+        dict.fromkeys(c.line_of_business for c in spans if c.end_date is None or c.end_date >= on)
+    )

@@ -47,9 +47,7 @@ from healtheos.authorizations.services import (
 )
 from healtheos.core import attachments
 from healtheos.directory.models import Provider
-from healtheos.eligibility.lookup import members_find
-from healtheos.eligibility.result import EligibilityQuery
-from healtheos.members.models import Coverage, Member
+from healtheos.members.models import Member
 from healtheos.offices.models import Office
 from healtheos.offices.permissions import acting_membership, office_function_required
 from healtheos.offices.roles import Function
@@ -83,21 +81,16 @@ def _requesting_providers(office: Office) -> list[Provider]:
 
 def _find_member(office: Office, form: AuthorizationRequestForm) -> Member | None:
     data = form.cleaned_data
-    member_id = data["member_id"]
-    match = members_find(
-        plan=office.plan,
-        queries=[
-            EligibilityQuery(
-                birth_date=data["date_of_birth"],
-                member_id=member_id,
-                last_name="" if member_id else data["last_name"].strip(),
-                first_name="" if member_id else data["first_name"].strip(),
-            )
-        ],
-    )[0]
-    if match.member is None:
-        form.add_error("member_id" if member_id else "last_name", match.hint)
-    return match.member
+    member, hint = selectors.member_find(
+        office=office,
+        birth_date=data["date_of_birth"],
+        member_id=data["member_id"],
+        last_name=data["last_name"],
+        first_name=data["first_name"],
+    )
+    if member is None:
+        form.add_error("member_id" if data["member_id"] else "last_name", hint)
+    return member
 
 
 def _line_of_business(form: AuthorizationRequestForm, member: Member) -> str:
@@ -106,16 +99,13 @@ def _line_of_business(form: AuthorizationRequestForm, member: Member) -> str:
         return chosen
     lines = form.service_lines()
     first = lines[0].service_from if lines else timezone.localdate()
-    coverages = list(
-        Coverage.objects.filter(member=member, start_date__lte=first).order_by("-start_date")
-    )
-    current = [c for c in coverages if c.end_date is None or c.end_date >= first]
-    if len(current) > 1:
+    covered = selectors.coverage_lines_of_business(member=member, on=first)
+    if len(covered) > 1:
         form.add_error(
             "line_of_business", "The member has more than one coverage then; choose which."
         )
-    pick = current[0] if current else (coverages[0] if coverages else None)
-    return pick.line_of_business if pick else "commercial"
+    # No coverage then: the service says so next to the dates.
+    return covered[0] if covered else "commercial"
 
 
 def _draft_data(draft: AuthorizationDraft) -> QueryDict:
