@@ -17,9 +17,6 @@ SCOPES: dict[str, str] = {
     "claims.read": "Claim status (X12 276/277) and claim detail",
     "claims.submit": "Claim submission (837) and acknowledgments",
     "authorizations": "Prior authorization requests and status (X12 278, Da Vinci PAS)",
-    "authorizations.submit": (
-        "Prior authorization submission and inquiry (X12 278, FHIR Claim/$submit and $inquire)"
-    ),
     "payments": "Remittances (835)",
     "messages": "Secure messages",
 }

@@ -15,7 +15,7 @@ class AuthorizationsConfig(AppConfig):
         register(
             "278",
             Registration(
-                scope="authorizations.submit",
+                scope="authorizations",
                 handler=handle_278,
                 request_payload_type="X12_278_Request_005010X217E1_2",
                 response_payload_type="X12_278_Response_005010X217E1_2",

@@ -107,9 +107,9 @@ def x12_278(settings: BenchSettings) -> str:
 
     office, members = _office_and_members()
     client, _ = apiclient_create(
-        office=office, actor=None, name="benchmark", scopes=["authorizations.submit"]
+        office=office, actor=None, name="benchmark", scopes=["authorizations"]
     )
-    token, _ = token_issue(client=client, scopes=["authorizations.submit"])
+    token, _ = token_issue(client=client, scopes=["authorizations"])
     run = f"R{int(time.time())}"
     bodies = _bodies(office, members, run)
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/edi-x12"}

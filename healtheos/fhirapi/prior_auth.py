@@ -22,7 +22,7 @@ from healtheos.interop.fhir.outcome import FhirInputError, operation_outcome
 from healtheos.interop.fhir.pas import build_pas_response, read_pas_inquiry, read_pas_request
 from healtheos.offices.models import Office
 
-SCOPE = "authorizations.submit"
+SCOPE = "authorizations"
 MAX_BODY = 1024 * 1024
 
 

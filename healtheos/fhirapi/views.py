@@ -60,7 +60,7 @@ RESOURCES = (
         "Claim",
         (),
         documentation=(
-            "Prior authorization, Da Vinci PAS style (scope authorizations.submit): POST a "
+            "Prior authorization, Da Vinci PAS style (scope authorizations): POST a "
             "request Bundle (Claim use=preauthorization first) to $submit, or a Bundle naming "
             "the tracking number to $inquire; the answer is a Bundle holding the "
             "ClaimResponse (tracking number as identifier, preAuthRef, review action per "

@@ -20,7 +20,7 @@ from tests.interop.pas_fixtures import inquiry_bundle, request_bundle
 
 SUBMIT = "/fhir/r4/Claim/$submit"
 INQUIRE = "/fhir/r4/Claim/$inquire"
-SCOPE = "authorizations.submit"
+SCOPE = "authorizations"
 
 
 def token_for(world: World, office: OfficeWorld, scopes: list[str] | None = None) -> str:
