@@ -10,12 +10,15 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from healtheos.apiclients.services import apiclient_create, token_issue
 from healtheos.authorizations.models import AuthorizationStatus, PriorAuthorization
 from healtheos.authorizations.services import authorization_decide
 from healtheos.edi.models import Exchange
 from healtheos.interop.x12 import read_999
+from healtheos.interop.x12.core_envelope import build_multipart, parse_core_response
 from healtheos.interop.x12.eligibility.segments import DateRange, Rejection
 from healtheos.interop.x12.services_review import (
     RequestedService,
@@ -24,6 +27,9 @@ from healtheos.interop.x12.services_review import (
     read_278_response,
 )
 from tests.conftest import OfficeWorld, World
+from tests.eligibility.conftest import Family, family
+
+__all__ = ["family"]
 
 URL = "/x12/v1/realtime"
 AT = dt.datetime(2026, 12, 4, 9, 30, tzinfo=dt.UTC)
@@ -262,3 +268,97 @@ def test_two_278_sets_in_one_real_time_request_are_refused(world: World, token: 
         spec(world.bluebonnet), at=AT.replace(tzinfo=None), sets=[spec(world.bluebonnet)]
     )
     assert post(token, text).status_code == 400
+
+
+def test_the_core_envelope_carries_a_278_and_its_answer(world: World, token: str) -> None:
+    fields = [
+        ("PayloadType", b"X12_278_Request_005010X217E1_2"),
+        ("ProcessingMode", b"RealTime"),
+        ("PayloadID", b"7d0b2a4e-4b4e-4d7e-9f55-1c2f0e9d8a01"),
+        ("TimeStamp", b"2026-12-04T09:30:00Z"),
+        ("SenderID", b"CLEARINGHOUSE"),
+        ("ReceiverID", b"SUNTX"),
+        ("CORERuleVersion", b"2.2.0"),
+        ("Payload", text_278(world.bluebonnet).encode()),
+    ]
+    content_type, body = build_multipart(fields)
+    response = Client().post(
+        URL, data=body, content_type=content_type, HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert response.status_code == 200
+    parts = parse_core_response(response["Content-Type"], response.content)
+    assert parts["PayloadType"] == b"X12_278_Response_005010X217E1_2"
+    answer = read_278_response(parts["Payload"])
+    assert answer.event is not None
+    assert answer.event.tracking_number == stored(world.bluebonnet)[0].tracking_number
+
+
+def test_a_dependent_is_found_by_name_and_birth_date_under_the_subscriber(
+    world: World, family: Family, token: str
+) -> None:
+    child = family.child
+    text = text_278(
+        world.bluebonnet,
+        dependent=(child.last_name.upper(), child.first_name.upper(), child.birth_date),
+    )
+    answer = read_278_response(post(token, text).content)
+    assert answer.rejections == {}
+    [request] = stored(world.bluebonnet)
+    assert request.member_id == child.pk
+    assert [level for _, _, level in answer.levels][:5] == ["20", "21", "22", "23", "EV"]
+
+
+def test_an_unknown_dependent_is_aaa_67_at_2010d(world: World, family: Family, token: str) -> None:
+    text = text_278(world.bluebonnet, dependent=("NOBODY", "AT ALL", family.child.birth_date))
+    answer = read_278_response(post(token, text).content)
+    assert [r.code for r in answer.rejections["2010D"]] == ["67"]
+
+
+SEGMENTS = build_278_request(
+    RequestSpec(
+        reference="R",
+        trace="T",
+        member_id="M1",
+        subscriber_last="A",
+        subscriber_first="B",
+        birth_date=dt.date(1980, 1, 1),
+        requester_npi="1234567893",
+        requester_name="X",
+        diagnoses=("G43909",),
+        services=(RequestedService("70551", Decimal(1), DECEMBER),),
+    ),
+    at=AT.replace(tzinfo=None),
+).split("~")[:-1]
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    st.lists(st.integers(0, len(SEGMENTS) - 1), min_size=1, max_size=3),
+    st.sampled_from(["drop", "garble", "duplicate"]),
+)
+def test_damaged_278s_through_the_endpoint_get_a_278_999_or_ta1_never_a_500(
+    world: World, token: str, positions: list[int], damage: str
+) -> None:
+    segments = text_278(world.bluebonnet).split("~")[:-1]
+    for position in positions:
+        position = min(position, len(segments) - 1)
+        if damage == "drop":
+            del segments[position]
+        elif damage == "garble":
+            segments[position] = segments[position][:3] + "*?*" + segments[position][3:]
+        else:
+            segments.insert(position, segments[position])
+        if not segments:
+            break
+    response = post(token, "~".join(segments) + "~")
+    assert response.status_code in (200, 400)
+    if response.status_code == 200:
+        kinds = {
+            s.split("*")[1] for s in response.content.decode().split("~") if s.startswith("ST*")
+        }
+        kinds |= {"TA1"} if "TA1*" in response.content.decode() else set()
+        assert kinds & {"278", "999", "TA1"}

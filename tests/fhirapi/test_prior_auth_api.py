@@ -236,3 +236,12 @@ def test_the_capability_statement_announces_submit_and_inquire(db: None) -> None
     statement = Client().get("/fhir/r4/metadata").json()
     [claim] = [r for r in statement["rest"][0]["resource"] if r["type"] == "Claim"]
     assert [op["name"] for op in claim["operation"]] == ["submit", "inquire"]
+
+
+def test_the_url_walk_classifies_the_claim_operations_as_guarded() -> None:
+    from tests.test_url_walk import _public, _walkable_paths
+
+    paths = _walkable_paths()
+    for path in (SUBMIT, INQUIRE):
+        assert path in paths
+        assert not _public(path)
