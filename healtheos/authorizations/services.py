@@ -512,7 +512,10 @@ def authorization_submit(
             attachment_store.remove(name)
         found = PriorAuthorization.objects.for_office(office).filter(idempotency_key=key).first()
         if found is None:
-            raise
+            # The organization used this key at another plan's portal.
+            raise ValidationError(
+                {"idempotency_key": ["This key was already used; send a new key per request."]}
+            ) from None
         return found
     except Exception:
         for name in stored:
@@ -565,7 +568,13 @@ def _approve_by_rule(
 
 
 def _check_reviewer(authorization: PriorAuthorization, reviewer: User) -> None:
-    if getattr(reviewer, "realm", "") != "payer" or reviewer.plan_id != authorization.plan_id:
+    from healtheos.accounts.models import PayerRole, Realm
+
+    if (
+        reviewer.realm != Realm.PAYER
+        or reviewer.payer_role not in (PayerRole.UM_REVIEWER, PayerRole.ADMINISTRATOR)
+        or reviewer.plan_id != authorization.plan_id
+    ):
         raise PermissionDenied("Only the plan's reviewers decide its requests.")
 
 

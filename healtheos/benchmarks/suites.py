@@ -172,6 +172,12 @@ def payments(settings: BenchSettings) -> str:
     return run(settings)
 
 
+def authorizations(settings: BenchSettings) -> str:
+    from healtheos.benchmarks.authorizations import authorizations as run
+
+    return run(settings)
+
+
 def x12_278(settings: BenchSettings) -> str:
     from healtheos.benchmarks.prior_auth_x12 import x12_278 as run
 
@@ -185,5 +191,6 @@ SUITES: dict[str, Callable[[BenchSettings], str]] = {
     "eligibility": eligibility,
     "claims": claims,
     "payments": payments,
+    "authorizations": authorizations,
     "x12-278": x12_278,
 }

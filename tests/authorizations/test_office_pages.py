@@ -211,3 +211,18 @@ def test_the_list_shows_the_decision_clock(world: World) -> None:
     body = world.client_for(world.clara).get("/authorizations/").content.decode()
     assert request.tracking_number in body
     assert "Decision due by" in body
+
+
+def test_the_dashboard_links_to_requests_with_the_updates_count(world: World) -> None:
+    request = submit(world)
+    authorization_request_info(authorization=request, reviewer=world.petra, question="More.")
+    body = world.client_for(world.clara).get("/dashboard/").content.decode()
+    assert "1 update" in body
+    assert "/authorizations/new/" in body
+    assert (
+        "Prior authorizations"
+        not in world.client_for(world.frank)
+        .get("/dashboard/")
+        .content.decode()
+        .split("What you can do here")[0]
+    )
