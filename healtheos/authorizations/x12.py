@@ -3,7 +3,8 @@
 the portal's form), and answered with a 278 response; a 278 quoting the plan's tracking
 number (REF*NT) is answered with that request's decision, read with
 :func:`~healtheos.authorizations.selectors.authorization_get`, so another office's
-number is simply not found.
+number is simply not found; with UM02 3 (cancel) it withdraws the request through
+:func:`~healtheos.authorizations.services.authorization_withdraw` if it is still open.
 
 A resend of the same 278 (the same TRN from the same API client) returns the request
 stored the first time. Anything the services refuse is answered with AAA segments on the
@@ -28,7 +29,12 @@ from healtheos.authorizations.channels import (
 )
 from healtheos.authorizations.models import Channel, PriorAuthorization, Urgency
 from healtheos.authorizations.selectors import authorization_get
-from healtheos.authorizations.services import ServiceLine, authorization_submit
+from healtheos.authorizations.services import (
+    AuthorizationConflict,
+    ServiceLine,
+    authorization_submit,
+    authorization_withdraw,
+)
 from healtheos.edi.handlers import Reply
 from healtheos.eligibility.result import Problem
 from healtheos.interop.x12 import acknowledge
@@ -237,6 +243,23 @@ def _submit(
     return authorization, {}
 
 
+def _cancel(
+    authorization: PriorAuthorization, *, office: Office, request: Request278
+) -> PriorAuthorization:
+    """A cancellation (UM02 3) quoting the tracking number withdraws a request still
+    waiting for a decision; a decided one is answered as it stands (its HCR says so)."""
+    try:
+        return authorization_withdraw(
+            office=office,
+            authorization=authorization,
+            actor=None,
+            reason=" ".join(request.event.messages)
+            or "Cancelled by the office's system (X12 278).",
+        )
+    except AuthorizationConflict:
+        return authorization
+
+
 def _answer(
     request: Request278, *, office: Office, api_client: ApiClient
 ) -> tuple[Decision | None, Rejections]:
@@ -265,6 +288,8 @@ def _answer(
             member_pk=authorization.member_id,
             detail={"channel": "x12", "client": api_client.client_id},
         )
+        if request.event.review.certification_type == "3":
+            authorization = _cancel(authorization, office=office, request=request)
         return decision_for(authorization, request), {}
     authorization, rejections = _submit(request, office=office, api_client=api_client)
     if authorization is None:

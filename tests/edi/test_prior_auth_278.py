@@ -362,3 +362,25 @@ def test_damaged_278s_through_the_endpoint_get_a_278_999_or_ta1_never_a_500(
         }
         kinds |= {"TA1"} if "TA1*" in response.content.decode() else set()
         assert kinds & {"278", "999", "TA1"}
+
+
+def test_a_cancel_quoting_the_tracking_number_withdraws_an_open_request(
+    world: World, token: str
+) -> None:
+    pended = read_278_response(post(token, text_278(world.bluebonnet)).content)
+    assert pended.event is not None
+    cancel = text_278(
+        world.bluebonnet,
+        trace="TRN-CANCEL",
+        certification_type="3",
+        tracking_number=pended.event.tracking_number,
+    )
+    answer = read_278_response(post(token, cancel).content)
+    assert answer.event is not None
+    assert answer.event.action == "C"
+    [request] = stored(world.bluebonnet)
+    assert request.status == AuthorizationStatus.WITHDRAWN
+    # Once decided (withdrawn here), a second cancel changes nothing and says so.
+    again = read_278_response(post(token, cancel).content)
+    assert again.event is not None
+    assert again.event.action == "C"
