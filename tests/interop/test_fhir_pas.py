@@ -355,7 +355,7 @@ def damaged(draw: st.DrawFn) -> dict[str, Any]:
     return bundle
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(damaged())
 def test_damaged_bundles_are_read_or_refused_with_an_operation_outcome(bundle: Any) -> None:
     for reader in (read_pas_request, read_pas_inquiry):

@@ -161,6 +161,15 @@ def _codings(concept: Any) -> list[dict[str, Any]]:
     return [c for c in concept.get("coding", []) if isinstance(c, dict)]
 
 
+def _int(value: Any, default: int = 0) -> int:
+    """A positiveInt as read (FHIR lets a repeated primitive be null beside its extension)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+
+def _strings(values: Any) -> list[str]:
+    return [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
+
+
 def _date(value: Any) -> dt.date | None:
     if not isinstance(value, str) or len(value) < 10:
         return None
@@ -300,7 +309,7 @@ class _Reader:
         else:
             names = resource.get("name", [])
             first = names[0] if names else {}
-            name = " ".join([*first.get("given", []), first.get("family", "")]).strip()
+            name = " ".join([*_strings(first.get("given")), first.get("family", "")]).strip()
         return npi, name[:120]
 
     def common(self) -> dict[str, Any]:
@@ -381,7 +390,7 @@ class _Reader:
             identifiers=found["identifiers"],
             member_id=found["member_id"],
             family_name=name.get("family", "")[:60],
-            given_names=tuple(g[:35] for g in name.get("given", [])),
+            given_names=tuple(g[:35] for g in _strings(name.get("given"))),
             birth_date=found["birth_date"],
             gender=patient.get("gender", ""),
             requester_npi=found["requester_npi"],
@@ -404,7 +413,7 @@ class _Reader:
         for index, member in enumerate(self.claim.get("careTeam", [])):
             npi, _ = self.provider(member.get("provider"), f"Claim.careTeam[{index}].provider")
             if npi:
-                out[int(member.get("sequence", 0))] = npi
+                out[_int(member.get("sequence"))] = npi
                 out.setdefault(0, npi)
         return out
 
@@ -478,11 +487,11 @@ class _Reader:
                 ),
                 "",
             )
-            team = item.get("careTeamSequence", [])
-            servicing = care_team.get(int(team[0]), "") if team else ""
+            team = item.get("careTeamSequence") or [None]
+            servicing = care_team.get(_int(team[0], -1), "")
             out.append(
                 PasItem(
-                    sequence=int(item.get("sequence", index + 1)),
+                    sequence=_int(item.get("sequence"), index + 1),
                     system=codes[0]["system"],
                     code=codes[0]["code"][:10],
                     modifiers=tuple(
