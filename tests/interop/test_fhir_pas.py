@@ -140,6 +140,21 @@ def test_an_item_can_take_its_dates_and_quantity_from_its_service_request() -> N
     )
 
 
+def test_a_null_care_team_sequence_or_given_name_is_read_as_absent() -> None:
+    bundle = request_bundle()
+    claim(bundle)["item"][1]["careTeamSequence"] = [None]
+    claim(bundle)["item"][1]["_careTeamSequence"] = [
+        {"extension": [{"url": "x", "valueString": "y"}]}
+    ]
+    bundle["entry"][1]["resource"]["name"][0]["given"] = [None]
+    bundle["entry"][1]["resource"]["name"][0]["_given"] = [
+        {"extension": [{"url": "x", "valueString": "y"}]}
+    ]
+    request = read_pas_request(bundle)
+    assert request.given_names == ()
+    assert request.items[1].servicing_npi == ""
+
+
 def test_an_inquiry_names_the_request_by_identifier() -> None:
     inquiry = read_pas_inquiry(inquiry_bundle("PA1000000042"))
     assert inquiry.identifiers == ((TRACKING_NUMBER, "PA1000000042"),)
