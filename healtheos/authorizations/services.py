@@ -919,6 +919,7 @@ def authorization_draft_save(
     }
     now = _now(at)
     with transaction.atomic():
+        _drafts_expire(office=office, actor=author, now=now)
         if draft is not None:
             updated = (
                 AuthorizationDraft.objects.for_office(office)
@@ -935,6 +936,25 @@ def authorization_draft_save(
             action="authorizations.draft_created", actor=author, office=office, obj=created
         )
     return created
+
+
+#: A draft holds health information; one nobody has touched for this long is deleted.
+DRAFT_RETENTION = dt.timedelta(days=30)
+
+
+def _drafts_expire(*, office: Office, actor: User, now: dt.datetime) -> None:
+    expired, _ = (
+        AuthorizationDraft.objects.for_office(office)
+        .filter(updated_at__lt=now - DRAFT_RETENTION)
+        .delete()
+    )
+    if expired:
+        audit_record(
+            action="authorizations.drafts_expired",
+            actor=actor,
+            office=office,
+            detail={"drafts": expired},
+        )
 
 
 def authorization_draft_delete(*, office: Office, draft: AuthorizationDraft, actor: User) -> None:
