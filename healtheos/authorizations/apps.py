@@ -7,3 +7,17 @@ class AuthorizationsConfig(AppConfig):
     name = "healtheos.authorizations"
     label = "authorizations"
     verbose_name = "Prior authorizations and referrals"
+
+    def ready(self) -> None:
+        from healtheos.authorizations.x12 import handle_278
+        from healtheos.edi.handlers import Registration, register
+
+        register(
+            "278",
+            Registration(
+                scope="authorizations",
+                handler=handle_278,
+                request_payload_type="X12_278_Request_005010X217E1_2",
+                response_payload_type="X12_278_Response_005010X217E1_2",
+            ),
+        )

@@ -178,6 +178,12 @@ def authorizations(settings: BenchSettings) -> str:
     return run(settings)
 
 
+def x12_278(settings: BenchSettings) -> str:
+    from healtheos.benchmarks.prior_auth_x12 import x12_278 as run
+
+    return run(settings)
+
+
 SUITES: dict[str, Callable[[BenchSettings], str]] = {
     "ceiling": ceiling,
     "hasher": hashing,
@@ -186,4 +192,5 @@ SUITES: dict[str, Callable[[BenchSettings], str]] = {
     "claims": claims,
     "payments": payments,
     "authorizations": authorizations,
+    "x12-278": x12_278,
 }

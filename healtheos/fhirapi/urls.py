@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from healtheos.fhirapi import views
+from healtheos.fhirapi import prior_auth, views
 
 app_name = "fhir"
 
@@ -16,5 +16,7 @@ urlpatterns = [
         views.eligibility_request_create,
         name="eligibility_request",
     ),
+    path("Claim/$submit", prior_auth.claim_submit, name="claim_submit"),
+    path("Claim/$inquire", prior_auth.claim_inquire, name="claim_inquire"),
     re_path(r"^(?P<path>.*)$", views.not_found),
 ]

@@ -22,6 +22,7 @@ from healtheos.eligibility.result import Channel
 from healtheos.eligibility.services import RateLimited, eligibility_check
 from healtheos.fhirapi.responses import fhir_bearer, fhir_error, fhir_response
 from healtheos.interop.fhir.capability import (
+    OperationCapability,
     ResourceCapability,
     SearchParam,
     build_capability_statement,
@@ -53,6 +54,27 @@ RESOURCES = (
             "POST a request (purpose benefits or validation) with the member's identifier or "
             "names and the date of birth; the answer is the CoverageEligibilityResponse in "
             "the body (200), or an OperationOutcome for input that cannot be read (400)."
+        ),
+    ),
+    ResourceCapability(
+        "Claim",
+        (),
+        documentation=(
+            "Prior authorization, Da Vinci PAS style (scope authorizations): POST a "
+            "request Bundle (Claim use=preauthorization first) to $submit, or a Bundle naming "
+            "the tracking number to $inquire; the answer is a Bundle holding the "
+            "ClaimResponse (tracking number as identifier, preAuthRef, review action per "
+            "item), or an OperationOutcome (400 unreadable, 422 refused, 404 not found)."
+        ),
+        operations=(
+            OperationCapability(
+                "submit",
+                "http://hl7.org/fhir/us/davinci-pas/OperationDefinition/Claim-submit",
+            ),
+            OperationCapability(
+                "inquire",
+                "http://hl7.org/fhir/us/davinci-pas/OperationDefinition/Claim-inquiry",
+            ),
         ),
     ),
 )

@@ -28,6 +28,15 @@ class SearchParam:
 
 
 @dataclass(frozen=True)
+class OperationCapability:
+    """An operation on a resource type (``Claim/$submit``) and its OperationDefinition."""
+
+    name: str
+    definition: str
+    documentation: str | None = None
+
+
+@dataclass(frozen=True)
 class ResourceCapability:
     """One resource type the endpoint serves, and how."""
 
@@ -35,6 +44,7 @@ class ResourceCapability:
     interactions: tuple[str, ...]  # http://hl7.org/fhir/restful-interaction: read, create, …
     search_params: tuple[SearchParam, ...] = ()
     documentation: str | None = None
+    operations: tuple[OperationCapability, ...] = ()
 
 
 ELIGIBILITY_RESOURCES: Final = (
@@ -114,10 +124,18 @@ def build_capability_statement(
 
 
 def _resource(capability: ResourceCapability) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "type": capability.type,
-        "interaction": [{"code": code} for code in capability.interactions],
-    }
+    data: dict[str, Any] = {"type": capability.type}
+    if capability.interactions:
+        data["interaction"] = [{"code": code} for code in capability.interactions]
+    if capability.operations:
+        data["operation"] = [
+            {
+                "name": op.name,
+                "definition": op.definition,
+                **({"documentation": op.documentation} if op.documentation else {}),
+            }
+            for op in capability.operations
+        ]
     if capability.search_params:
         data["searchParam"] = [
             {

@@ -1,6 +1,7 @@
 """X12 005010: tokenizer, writer, envelope check, eligibility (270/271), claim status
 (276/277) and claim acknowledgment (277CA), claims (837P and 837I), remittance advice
 (835), 999 and TA1 acknowledgments, and the CAQH CORE HTTP envelope that carries them.
+Prior authorization (278, 005010X217) lives in :mod:`.services_review`.
 
 Names that two transactions share (a claim status ``Patient`` and an 837 ``Patient``; the
 837's and the 835's ``Party``, ``Contact`` and ``ServiceLine``) are imported from their own
