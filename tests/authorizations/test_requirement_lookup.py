@@ -62,7 +62,8 @@ def test_a_rule_for_any_place_answers_with_its_documentation(world: World, rules
     office = requirement_for(
         plan=world.sunrise, line_of_business=MEDICAID, procedure_code="70551", place_of_service="11"
     )
-    assert office.required and office.rule_place_of_service == ""
+    assert office.required
+    assert office.rule_place_of_service == ""
 
 
 def test_a_place_specific_rule_wins_over_the_rule_for_any_place(world: World, rules: None) -> None:
@@ -75,7 +76,8 @@ def test_a_place_specific_rule_wins_over_the_rule_for_any_place(world: World, ru
 
 def test_a_code_without_a_rule_needs_no_authorization(world: World, rules: None) -> None:
     answer = requirement_for(plan=world.sunrise, line_of_business=MEDICAID, procedure_code="99213")
-    assert not answer.required and answer.description == ""
+    assert not answer.required
+    assert answer.description == ""
 
 
 def test_the_line_of_business_matters(world: World, rules: None) -> None:
@@ -88,7 +90,8 @@ def test_the_line_of_business_matters(world: World, rules: None) -> None:
         line_of_business=LineOfBusiness.MEDICARE_ADVANTAGE,
         procedure_code="97110",
     )
-    assert pt.required and pt.auto_approve
+    assert pt.required
+    assert pt.auto_approve
 
 
 @pytest.mark.parametrize(
@@ -224,7 +227,8 @@ def test_a_reviewer_adds_a_rule_and_offices_see_it(world: World) -> None:
     rule = AuthorizationRule.objects.get(plan=world.sunrise, procedure_code="27447")
     assert AuditEvent.objects.filter(action="authorizations.rule_created").exists()
     answer = requirement_for(plan=world.sunrise, line_of_business=MEDICAID, procedure_code="27447")
-    assert answer.required and answer.documentation == "Weight-bearing X-rays."
+    assert answer.required
+    assert answer.documentation == "Weight-bearing X-rays."
     # Edited: no longer required.
     petra.post(
         f"/payer/authorization-rules/{rule.pk}/",
