@@ -130,6 +130,10 @@ class ServiceRequiringAuthorization:
     place_of_service: str
     description: str
 
+    @property
+    def line_of_business_label(self) -> str:
+        return str(LineOfBusiness(self.line_of_business).label)
+
 
 @dataclass(frozen=True)
 class MetricsReport:
