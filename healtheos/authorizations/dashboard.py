@@ -64,8 +64,9 @@ class ReviewDashboard:
 
 
 def clock_counts(*, plan: Plan, now: dt.datetime) -> list[ClockCounts]:
-    """Open requests per urgency: how many are overdue, and how many are at risk (due
-    within 12 hours for expedited, 24 hours for standard). One query."""
+    """Open requests per urgency: how many wait for the office (pended, clock stopped), how
+    many are overdue, and how many are at risk (due within 12 hours for expedited, 24 hours
+    for standard). One query."""
     counts = []
     open_requests = PriorAuthorization.objects.payer_wide().filter(
         plan=plan, status__in=OPEN_STATUSES
@@ -76,9 +77,12 @@ def clock_counts(*, plan: Plan, now: dt.datetime) -> list[ClockCounts]:
         aggregates[f"{urgency}_pended"] = Count(
             "pk", filter=Q(urgency=urgency, status=AuthorizationStatus.PENDED)
         )
-        aggregates[f"{urgency}_overdue"] = Count("pk", filter=Q(urgency=urgency, due_at__lt=now))
+        # A pended request's clock stands still until the office answers (its due time is
+        # moved on then): it is neither at risk nor overdue while it waits.
+        running = Q(urgency=urgency) & ~Q(status=AuthorizationStatus.PENDED)
+        aggregates[f"{urgency}_overdue"] = Count("pk", filter=running & Q(due_at__lt=now))
         aggregates[f"{urgency}_at_risk"] = Count(
-            "pk", filter=Q(urgency=urgency, due_at__gte=now, due_at__lt=now + margin)
+            "pk", filter=running & Q(due_at__gte=now, due_at__lt=now + margin)
         )
     values = open_requests.aggregate(**aggregates)
     for urgency in (Urgency.EXPEDITED, Urgency.STANDARD):
