@@ -172,6 +172,12 @@ def payments(settings: BenchSettings) -> str:
     return run(settings)
 
 
+def pa_metrics(settings: BenchSettings) -> str:
+    from healtheos.benchmarks.pa_metrics import pa_metrics as run
+
+    return run(settings)
+
+
 SUITES: dict[str, Callable[[BenchSettings], str]] = {
     "ceiling": ceiling,
     "hasher": hashing,
@@ -179,4 +185,5 @@ SUITES: dict[str, Callable[[BenchSettings], str]] = {
     "eligibility": eligibility,
     "claims": claims,
     "payments": payments,
+    "pa-metrics": pa_metrics,
 }
