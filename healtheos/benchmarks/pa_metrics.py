@@ -112,10 +112,10 @@ def generate(plan: Plan, requests: int, *, say: Callable[[str], None], seed: int
             "approved_after_appeal",
             "idempotency_key",
         ],
-        batch=20_000,
+        batch=10**9,  # flushed by hand below: requests always before their events
     )
     events = TableWriter(
-        AuthorizationEvent, ["id", "authorization_id", "status", "at", "note"], batch=50_000
+        AuthorizationEvent, ["id", "authorization_id", "status", "at", "note"], batch=10**9
     )
     lines = list(LineOfBusiness.values)
     year_start = dt.datetime(YEAR, 1, 1, 5, tzinfo=dt.UTC)
@@ -177,6 +177,9 @@ def generate(plan: Plan, requests: int, *, say: Callable[[str], None], seed: int
         for status, moment in timeline:
             events.add(next_event + written_events, pk, status, moment, "")
             written_events += 1
+        if index % 10_000 == 9_999:
+            auths.flush()
+            events.flush()
         if index and index % 100_000 == 0:
             say(f"  {index:,} requests")
     auths.flush()
