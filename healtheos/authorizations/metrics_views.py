@@ -44,6 +44,10 @@ def _choices(request: HttpRequest) -> tuple[Plan, int, list[Plan], list[int]]:
 def public_metrics(request: HttpRequest) -> HttpResponse:
     plan, year, plans, years = _choices(request)
     report = metrics_report(plan=plan, year=year)
+    if "year" not in request.GET and not any(line.decided for line in report.lines):
+        # Nothing decided last year (a new plan, a fresh demo): show this year so far.
+        year = years[0]
+        report = metrics_report(plan=plan, year=year)
     # No shared caching of the page: it carries the CSRF cookie like every page.
     return render(
         request,

@@ -335,3 +335,17 @@ def test_the_clock_page_is_for_the_plans_reviewers_only(world: World) -> None:
     )
     assert "<html" not in partial.content.decode()
     assert world.client_for(world.alice).get("/payer/authorizations/clock/").status_code == 404
+
+
+def test_without_last_years_figures_the_page_shows_this_year_so_far(world: World) -> None:
+    this_year = dt.datetime.now(tz=UTC).year
+    request(
+        world,
+        [
+            (S.SUBMITTED, f"{this_year}-01-05T09:00"),
+            (S.APPROVED, f"{this_year}-01-06T09:00"),
+        ],
+    )
+    page = Client().get("/prior-authorization-metrics/", {"plan": "sunrise-tx"})
+    assert "(year to date)" in page.content.decode()
+    assert "24.0 hours" in page.content.decode()
