@@ -49,7 +49,8 @@ class Requirement:
     documentation: str = ""
     #: Approved on submission without review (recorded as such on the request).
     auto_approve: bool = False
-    #: The rule applies only at this place of service (blank: at any place).
+    #: The rule applies only at this place of service (blank: at any place); when the
+    #: question named no place, the places where the plan requires authorization.
     rule_place_of_service: str = ""
 
     @property
@@ -100,17 +101,36 @@ def requirements_for(
     )
     if place:
         rules = rules.filter(place_of_service__in=["", place])
-    else:
-        rules = rules.filter(place_of_service="")
     best: dict[str, AuthorizationRule] = {}
-    for rule in rules:
+    #: Without a place of service: the places where a code needs authorization when the
+    #: plan has no rule for it at any place.
+    only_at: dict[str, list[AuthorizationRule]] = {}
+    for rule in rules.order_by("place_of_service"):
+        if not place and rule.place_of_service:
+            if rule.required:
+                only_at.setdefault(rule.procedure_code, []).append(rule)
+            continue
         current = best.get(rule.procedure_code)
         if current is None or (rule.place_of_service and not current.place_of_service):
             best[rule.procedure_code] = rule
     answers = []
     for code in codes:
         found = best.get(code)
-        if found is None:
+        if found is None and code in only_at:
+            first = only_at[code][0]
+            answers.append(
+                Requirement(
+                    code,
+                    line_of_business,
+                    place,
+                    required=True,
+                    description=first.description,
+                    documentation=first.documentation,
+                    auto_approve=first.auto_approve,
+                    rule_place_of_service=", ".join(r.place_of_service for r in only_at[code]),
+                )
+            )
+        elif found is None:
             answers.append(Requirement(code, line_of_business, place, required=False))
         else:
             answers.append(

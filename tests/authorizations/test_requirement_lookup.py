@@ -277,3 +277,23 @@ def test_office_users_cannot_open_the_rule_editor(world: World, rules: None) -> 
     assert alice.get("/payer/authorization-rules/").status_code == 404
     assert alice.get(f"/payer/authorization-rules/{rule.pk}/").status_code == 404
     assert alice.post(f"/payer/authorization-rules/{rule.pk}/delete/").status_code == 404
+
+
+def test_without_a_place_the_answer_names_where_a_place_rule_applies(world: World) -> None:
+    AuthorizationRule.objects.create(
+        plan=world.sunrise,
+        line_of_business=MEDICAID,
+        procedure_code="95810",
+        place_of_service="22",
+        description="Attended sleep study",
+        documentation="Sleep questionnaire.",
+    )
+    anywhere = requirement_for(
+        plan=world.sunrise, line_of_business=MEDICAID, procedure_code="95810"
+    )
+    assert anywhere.required
+    assert anywhere.rule_place_of_service == "22"
+    at_office = requirement_for(
+        plan=world.sunrise, line_of_business=MEDICAID, procedure_code="95810", place_of_service="11"
+    )
+    assert not at_office.required
