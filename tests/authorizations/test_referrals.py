@@ -228,3 +228,24 @@ def test_eligibility_shows_the_referral_requirement_with_a_way_to_refer(
     assert "A referral from the PCP is required" in body
     assert "Refer this patient to a specialist" in body
     assert "/authorizations/required/?line_of_business=" in body
+
+
+def test_eligibility_lists_the_active_referrals_on_file(
+    world: World, specialist: Specialist
+) -> None:
+    coverage = world.bluebonnet.member.coverages.get()
+    coverage.benefit_plan.requires_referral = True
+    coverage.benefit_plan.save()
+    send(world, specialist)
+    number = Referral.objects.payer_wide().get().referral_number
+    search = {
+        "member_id": world.bluebonnet.member.member_id,
+        "date_of_birth": "1980-05-17",
+        "date_of_service": timezone.localdate().isoformat(),
+    }
+    # The specialist's office checks eligibility before the visit and finds the referral.
+    specialist_page = world.client_for(specialist.user).post("/eligibility/", search)
+    assert number in specialist_page.content.decode()
+    # Front desk staff do not see referrals (the role matrix).
+    frank = world.client_for(world.frank).post("/eligibility/", search).content.decode()
+    assert number not in frank
