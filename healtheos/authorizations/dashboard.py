@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 
 from healtheos.authorizations.metrics import Figures, decision_figures
@@ -98,8 +99,14 @@ def clock_counts(*, plan: Plan, now: dt.datetime) -> list[ClockCounts]:
     return counts
 
 
-def review_dashboard(*, plan: Plan, now: dt.datetime) -> ReviewDashboard:
-    figures = decision_figures(start=now - LIVE_WINDOW, end=now, plan=plan, per_line=False)
+def review_dashboard(*, plan: Plan, now: dt.datetime, cached: bool = False) -> ReviewDashboard:
+    """The clocks (always counted afresh) and the last 30 days' figures (with ``cached``,
+    shared by the plan's reviewers for a minute)."""
+    key = f"pa-dashboard:v1:{plan.pk}"
+    figures = cache.get(key) if cached else None
+    if figures is None:
+        figures = decision_figures(start=now - LIVE_WINDOW, end=now, plan=plan, per_line=False)
+        cache.set(key, figures, 60)
     return ReviewDashboard(
         now=now,
         clocks=clock_counts(plan=plan, now=now),

@@ -43,11 +43,11 @@ def _choices(request: HttpRequest) -> tuple[Plan, int, list[Plan], list[int]]:
 @require_GET
 def public_metrics(request: HttpRequest) -> HttpResponse:
     plan, year, plans, years = _choices(request)
-    report = metrics_report(plan=plan, year=year)
+    report = metrics_report(plan=plan, year=year, cached=True)
     if "year" not in request.GET and not any(line.decided for line in report.lines):
         # Nothing decided last year (a new plan, a fresh demo): show this year so far.
         year = years[0]
-        report = metrics_report(plan=plan, year=year)
+        report = metrics_report(plan=plan, year=year, cached=True)
     # No shared caching of the page: it carries the CSRF cookie like every page.
     return render(
         request,
@@ -64,7 +64,7 @@ def public_metrics(request: HttpRequest) -> HttpResponse:
 @require_GET
 def public_metrics_csv(request: HttpRequest) -> HttpResponse:
     plan, year, _plans, _years = _choices(request)
-    body = report_csv(metrics_report(plan=plan, year=year))
+    body = report_csv(metrics_report(plan=plan, year=year, cached=True))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="prior-authorization-metrics-{plan.code}-{year}.csv"'
@@ -84,7 +84,7 @@ def review_clock(request: HttpRequest) -> HttpResponse:
     plan = signed_in_user(request).plan
     if plan is None:
         raise Http404("no plan")
-    dashboard = review_dashboard(plan=plan, now=timezone.now())
+    dashboard = review_dashboard(plan=plan, now=timezone.now(), cached=True)
     template = (
         "authorizations/_review_dashboard.html"
         if getattr(request, "htmx", False)

@@ -349,3 +349,15 @@ def test_without_last_years_figures_the_page_shows_this_year_so_far(world: World
     page = Client().get("/prior-authorization-metrics/", {"plan": "sunrise-tx"})
     assert "(year to date)" in page.content.decode()
     assert "24.0 hours" in page.content.decode()
+
+
+def test_the_public_figures_are_kept_briefly_but_the_command_counts_afresh(
+    world: World, year: None
+) -> None:
+    query = {"plan": "sunrise-tx", "year": 2026}
+    first = Client().get("/prior-authorization-metrics.csv", query).content.decode()
+    request(world, [(S.SUBMITTED, "2026-07-01T09:00"), (S.DENIED, "2026-07-02T09:00")])
+    assert Client().get("/prior-authorization-metrics.csv", query).content.decode() == first
+    out = io.StringIO()
+    call_command("pa_metrics", "--year", "2026", "--plan", "sunrise-tx", stdout=out)
+    assert "sunrise-tx,2026,medicaid,standard_decided,6" in out.getvalue()
