@@ -343,5 +343,13 @@ ADJUDICATOR = env_str(
 #: turns it off and runs `healtheos payment_cycle` from its scheduler.
 PAY_AFTER_ADJUDICATION = env_bool("HEALTHEOS_PAY_AFTER_ADJUDICATION", True)
 
+#: Prior authorization: the portal's address for deep links in webhooks when a plan has no
+#: host name of its own, and "gold carding" — approve at once the requests of a provider
+#: whose decided requests of the last 12 months were at least this percent approved, over
+#: at least the minimum number (0 percent: off).
+PUBLIC_BASE_URL = env_str("HEALTHEOS_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+PA_GOLD_CARD_PERCENT = env_int("HEALTHEOS_PA_GOLD_CARD_PERCENT", 0, minimum=0)
+PA_GOLD_CARD_MIN_DECISIONS = env_int("HEALTHEOS_PA_GOLD_CARD_MIN_DECISIONS", 20, minimum=1)
+
 #: Every environment variable read above (docs/configuration.md must list exactly these).
 CONFIG_VARIABLES = frozenset(READ_VARIABLES)

@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from healtheos.accounts import member_views, recovery_views, sessions, support_views
 from healtheos.apiclients import views as apiclient_views
+from healtheos.authorizations import api as authorization_api
 from healtheos.claims import submission_views
 from healtheos.core import views as core_views
 from healtheos.edi import views as edi_views
@@ -95,6 +96,8 @@ urlpatterns = [
     path("claims/", include("healtheos.claims.urls")),
     path("payments/", include("healtheos.payments.urls")),
     path("messages/", include("healtheos.messaging.urls")),
+    path("authorizations/", include("healtheos.authorizations.urls")),
+    path("payer/authorizations/", include("healtheos.authorizations.review_urls")),
     path("oauth/token", apiclient_views.token, name="oauth_token"),
     path("x12/v1/realtime", edi_views.realtime, name="x12_realtime"),
     path("fhir/r4/", include("healtheos.fhirapi.urls")),
@@ -110,6 +113,12 @@ urlpatterns = [
         "api/v1/claims/submissions/<int:submission_id>/<str:which>",
         submission_views.api_submission_ack,
         name="api_claim_submission_ack",
+    ),
+    path("api/v1/authorizations", authorization_api.submit, name="api_authorization_submit"),
+    path(
+        "api/v1/authorizations/<str:tracking_number>",
+        authorization_api.status,
+        name="api_authorization",
     ),
     path("invitations/<str:token>/", offices_views.accept_invitation, name="invitation"),
     path("", include("healtheos.portal.urls")),

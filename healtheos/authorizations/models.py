@@ -40,6 +40,13 @@ DECIDED_STATUSES = frozenset(
 )
 
 
+class Channel(models.TextChoices):
+    PORTAL = "portal", "Portal"
+    API = "api", "JSON API"
+    X12 = "x12", "X12 278"
+    FHIR = "fhir", "FHIR (Da Vinci PAS)"
+
+
 class AuthorizationQuerySet(OfficeScopedQuerySet["PriorAuthorization"]):
     def office_q(self, office: Office) -> models.Q:
         return models.Q(plan_id=office.plan_id, requesting_organization_id=office.organization_id)
@@ -87,6 +94,18 @@ class PriorAuthorization(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     idempotency_key = models.CharField(max_length=64, blank=True)
+    # Database defaults too: the seed writes rows in bulk without naming these columns.
+    channel = models.CharField(
+        max_length=8, choices=Channel.choices, default=Channel.PORTAL, db_default=Channel.PORTAL
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    api_client = models.ForeignKey(
+        "apiclients.ApiClient", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    #: While pended for information the decision clock stands still; this is when it stopped.
+    clock_paused_at = models.DateTimeField(null=True, blank=True)
 
     objects = AuthorizationQuerySet.as_manager()
 
@@ -136,6 +155,11 @@ class AuthorizationEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.TextField(blank=True)
+    #: What a reader of the timeline needs besides the note: the clock rule applied, the
+    #: reason code, the units approved, whether a rule decided it.
+    detail = models.JSONField(
+        default=dict, blank=True, db_default=models.Value({}, output_field=models.JSONField())
+    )
 
     class Meta:
         ordering = ["authorization", "at", "id"]
@@ -223,3 +247,157 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"Referral {self.referral_number}"
+
+
+class AuthorizationAttachment(models.Model):
+    """A document sent with a request or with an answer to a request for information,
+    stored outside the web root under a random name (``core.attachments``)."""
+
+    authorization = models.ForeignKey(
+        PriorAuthorization, on_delete=models.CASCADE, related_name="attachments"
+    )
+    event = models.ForeignKey(
+        AuthorizationEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    storage_name = models.CharField(max_length=80, unique=True)
+    uploaded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Attachment {self.pk} of {self.authorization_id}"
+
+
+class DraftQuerySet(OfficeScopedQuerySet["AuthorizationDraft"]):
+    def office_q(self, office: Office) -> models.Q:
+        return models.Q(office_id=office.pk)
+
+
+class AuthorizationDraft(models.Model):
+    """A request being written: the form's fields as typed, kept in the database so that
+    it survives a session timeout and can be resumed from the office's list of drafts."""
+
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.CASCADE, related_name="authorization_drafts"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    fields = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    objects = DraftQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["office", "updated_at"])]
+
+    def __str__(self) -> str:
+        return f"Authorization draft {self.pk}"
+
+    def _first(self, key: str) -> str:
+        values = self.fields.get(key) or [""]
+        return str(values[0]).strip()
+
+    @property
+    def patient_label(self) -> str:
+        """What identifies the draft in the office's list: the member ID or the name typed."""
+        return self._first("member_id") or " ".join(
+            part for part in (self._first("first_name"), self._first("last_name")) if part
+        )
+
+    @property
+    def procedure_label(self) -> str:
+        return self._first("services-0-procedure_code").upper()
+
+
+class NoticeQuerySet(OfficeScopedQuerySet["AuthorizationNotice"]):
+    def office_q(self, office: Office) -> models.Q:
+        return models.Q(office_id=office.pk)
+
+
+class AuthorizationNotice(models.Model):
+    """An in-app notification to an office that one of its requests changed status."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    authorization = models.ForeignKey(
+        PriorAuthorization, on_delete=models.CASCADE, related_name="notices"
+    )
+    status = models.CharField(max_length=20, choices=AuthorizationStatus.choices)
+    created_at = models.DateTimeField()
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["office", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Notice {self.pk}"
+
+
+class NoticeReadMarker(models.Model):
+    """When a person last looked at their office's authorization notifications."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "office"], name="notice_read_marker_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Read marker {self.pk}"
+
+
+class WebhookQuerySet(OfficeScopedQuerySet["OfficeWebhook"]):
+    def office_q(self, office: Office) -> models.Q:
+        return models.Q(office_id=office.pk)
+
+
+class OfficeWebhook(models.Model):
+    """Where an office wants status changes posted, and the secret that signs them."""
+
+    office = models.OneToOneField(
+        "offices.Office", on_delete=models.CASCADE, related_name="authorization_webhook"
+    )
+    url = models.URLField(max_length=300)
+    #: The HMAC-SHA256 key; shown to the administrator once, when it is made.
+    secret = models.CharField(max_length=64)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = WebhookQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Webhook {self.pk}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed"
+
+
+class WebhookDelivery(models.Model):
+    """One status change posted to an office's webhook, with its attempts so far."""
+
+    webhook = models.ForeignKey(OfficeWebhook, on_delete=models.CASCADE, related_name="deliveries")
+    authorization = models.ForeignKey(
+        PriorAuthorization, on_delete=models.CASCADE, related_name="+"
+    )
+    payload = models.JSONField()
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_response_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Delivery {self.pk}"

@@ -172,6 +172,12 @@ def payments(settings: BenchSettings) -> str:
     return run(settings)
 
 
+def authorizations(settings: BenchSettings) -> str:
+    from healtheos.benchmarks.authorizations import authorizations as run
+
+    return run(settings)
+
+
 def pa_metrics(settings: BenchSettings) -> str:
     from healtheos.benchmarks.pa_metrics import pa_metrics as run
 
@@ -185,5 +191,6 @@ SUITES: dict[str, Callable[[BenchSettings], str]] = {
     "eligibility": eligibility,
     "claims": claims,
     "payments": payments,
+    "authorizations": authorizations,
     "pa-metrics": pa_metrics,
 }

@@ -14,6 +14,7 @@ Backends (``HEALTHEOS_TASK_BACKEND``):
 from __future__ import annotations
 
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from importlib import import_module
 from typing import Any
@@ -62,3 +63,16 @@ def run_after_commit(path: str, **kwargs: Any) -> None:
         run_in_background(path, **kwargs)
         return
     transaction.on_commit(lambda: run_in_background(path, **kwargs))
+
+
+def run_later(delay_seconds: float, path: str, **kwargs: Any) -> None:
+    """Start the work after a delay (a retry's back-off). The thread backend waits on a
+    timer thread, then hands the work to the pool; the inline backend runs it at once, so
+    tests see every attempt without waiting. A restart forgets pending retries; work that
+    must survive one keeps its state in the database and is picked up again."""
+    if settings.TASK_BACKEND == "inline":
+        run_in_background(path, **kwargs)
+        return
+    timer = threading.Timer(delay_seconds, run_in_background, args=(path,), kwargs=kwargs)
+    timer.daemon = True
+    timer.start()

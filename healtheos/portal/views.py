@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from healtheos.accounts.permissions import signed_in_user
+from healtheos.authorizations.selectors import unread_notice_count
 from healtheos.eligibility.forms import EligibilitySearchForm
 from healtheos.offices.middleware import SESSION_KEY
+from healtheos.offices.roles import Function, role_allows
 from healtheos.offices.selectors import memberships_here
 
 
@@ -30,10 +32,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     memberships = memberships_here(
         user=signed_in_user(request), plan=getattr(request, "plan", None)
     )
+    authorization_updates = None
+    if role_allows(membership.role, Function.AUTHORIZATIONS_VIEW):
+        authorization_updates = unread_notice_count(
+            office=membership.office, user=signed_in_user(request)
+        )
     return render(
         request,
         "portal/dashboard.html",
-        {"memberships": memberships, "eligibility_form": EligibilitySearchForm()},
+        {
+            "memberships": memberships,
+            "eligibility_form": EligibilitySearchForm(),
+            "authorization_updates": authorization_updates,
+        },
     )
 
 
