@@ -76,7 +76,9 @@ class AuthorizationRequestForm(UswdsFormMixin, forms.Form):
         label="Place of service",
         max_length=2,
         help_text="Two-digit CMS code: 11 office, 22 outpatient hospital, 24 surgery center.",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "usa-input--small"}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "class": "usa-input usa-input--small"}
+        ),
     )
     urgency = forms.ChoiceField(
         label="Urgency",
@@ -125,10 +127,20 @@ class AuthorizationRequestForm(UswdsFormMixin, forms.Form):
                 label="Procedure (CPT/HCPCS)",
                 required=required,
                 max_length=5,
-                widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+                widget=forms.TextInput(
+                    attrs={
+                        "autocomplete": "off",
+                        "spellcheck": "false",
+                        "class": "usa-input usa-input--medium",
+                    }
+                ),
             )
             self.fields[prefix + "modifiers"] = forms.CharField(
-                label="Modifiers", required=False, max_length=20
+                label="Modifiers",
+                required=False,
+                max_length=20,
+                help_text="Up to four, separated by spaces, e.g. RT 59.",
+                widget=forms.TextInput(attrs={"class": "usa-input usa-input--medium"}),
             )
             self.fields[prefix + "units"] = forms.IntegerField(
                 label="Units",

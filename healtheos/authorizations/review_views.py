@@ -55,10 +55,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         urgency=urgency if urgency in Urgency.values else "",
         overdue_only=overdue,
     )
+    overdue_count, due_soon = selectors.queue_risk(plan=plan)
     return render(
         request,
         "authorizations/review_queue.html",
         {
+            "overdue_count": overdue_count,
+            "due_soon": due_soon,
             "cases": list(cases[:200]),
             "total": cases.count(),
             "status": status,

@@ -116,6 +116,15 @@ def unread_notice_count(*, office: Office, user: User) -> int:
     return notices.count()
 
 
+def updated_since_last_look(*, office: Office, user: User) -> set[int]:
+    """Ids of the office's requests the plan changed since this person last looked."""
+    marker = NoticeReadMarker.objects.filter(user=user, office=office).first()
+    notices = AuthorizationNotice.objects.for_office(office)
+    if marker is not None:
+        notices = notices.filter(created_at__gt=marker.read_at)
+    return set(notices.values_list("authorization_id", flat=True)[:1000])
+
+
 def notices_mark_read(*, office: Office, user: User) -> None:
     """Reading is not a state change of office data; it only moves the person's marker."""
     NoticeReadMarker.objects.update_or_create(
@@ -150,6 +159,18 @@ def review_queue(
         .select_related("member", "servicing_provider", "requesting_organization", "reviewer")
         .order_by("urgency_rank", "due_at", "pk")
     )
+
+
+def queue_risk(*, plan: Plan, within_hours: int = 24) -> tuple[int, int]:
+    """(overdue, due within the next ``within_hours``) among the plan's requests waiting
+    for review (pended ones wait on the office, their clock stopped)."""
+    now = timezone.now()
+    waiting = PriorAuthorization.objects.payer_wide().filter(plan=plan, status__in=QUEUE_STATUSES)
+    overdue = waiting.filter(due_at__lt=now).count()
+    soon = waiting.filter(
+        due_at__gte=now, due_at__lt=now + dt.timedelta(hours=within_hours)
+    ).count()
+    return overdue, soon
 
 
 def review_get(*, plan: Plan, tracking_number: str) -> PriorAuthorization | None:

@@ -512,7 +512,10 @@ def authorization_submit(
             attachment_store.remove(name)
         found = PriorAuthorization.objects.for_office(office).filter(idempotency_key=key).first()
         if found is None:
-            raise
+            # The organization used this key at another plan's portal.
+            raise ValidationError(
+                {"idempotency_key": ["This key was already used; send a new key per request."]}
+            ) from None
         return found
     except Exception:
         for name in stored:
@@ -565,7 +568,13 @@ def _approve_by_rule(
 
 
 def _check_reviewer(authorization: PriorAuthorization, reviewer: User) -> None:
-    if getattr(reviewer, "realm", "") != "payer" or reviewer.plan_id != authorization.plan_id:
+    from healtheos.accounts.models import PayerRole, Realm
+
+    if (
+        reviewer.realm != Realm.PAYER
+        or reviewer.payer_role not in (PayerRole.UM_REVIEWER, PayerRole.ADMINISTRATOR)
+        or reviewer.plan_id != authorization.plan_id
+    ):
         raise PermissionDenied("Only the plan's reviewers decide its requests.")
 
 
@@ -910,6 +919,7 @@ def authorization_draft_save(
     }
     now = _now(at)
     with transaction.atomic():
+        _drafts_expire(office=office, actor=author, now=now)
         if draft is not None:
             updated = (
                 AuthorizationDraft.objects.for_office(office)
@@ -926,6 +936,25 @@ def authorization_draft_save(
             action="authorizations.draft_created", actor=author, office=office, obj=created
         )
     return created
+
+
+#: A draft holds health information; one nobody has touched for this long is deleted.
+DRAFT_RETENTION = dt.timedelta(days=30)
+
+
+def _drafts_expire(*, office: Office, actor: User, now: dt.datetime) -> None:
+    expired, _ = (
+        AuthorizationDraft.objects.for_office(office)
+        .filter(updated_at__lt=now - DRAFT_RETENTION)
+        .delete()
+    )
+    if expired:
+        audit_record(
+            action="authorizations.drafts_expired",
+            actor=actor,
+            office=office,
+            detail={"drafts": expired},
+        )
 
 
 def authorization_draft_delete(*, office: Office, draft: AuthorizationDraft, actor: User) -> None:

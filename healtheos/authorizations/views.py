@@ -255,6 +255,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
         status=status if status in AuthorizationStatus.values else "",
     )
     unread = selectors.unread_notice_count(office=office, user=user)
+    updated = selectors.updated_since_last_look(office=office, user=user)
     requests = list(selectors.authorization_list(office=office, filters=filters)[:100])
     selectors.notices_mark_read(office=office, user=user)
     return render(
@@ -263,6 +264,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
         {
             "requests": requests,
             "unread": unread,
+            "updated": updated,
             "filters": filters,
             "statuses": AuthorizationStatus.choices,
             "draft_count": selectors.draft_list(office=office).count(),

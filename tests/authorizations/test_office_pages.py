@@ -226,3 +226,34 @@ def test_the_dashboard_links_to_requests_with_the_updates_count(world: World) ->
         .content.decode()
         .split("What you can do here")[0]
     )
+
+
+def test_the_list_marks_the_requests_the_plan_changed_until_seen(world: World) -> None:
+    changed = submit(world)
+    submit(world)
+    authorization_decide(authorization=changed, reviewer=world.petra, decision="approve")
+    client = world.client_for(world.clara)
+    first = client.get("/authorizations/").content.decode()
+    assert first.count('<span class="usa-tag">Updated</span>') == 1
+    assert "1 update" in first
+    second = client.get("/authorizations/").content.decode()
+    assert "Updated</span>" not in second
+
+
+def test_drafts_untouched_for_30_days_are_deleted(world: World) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    old = timezone.now() - dt.timedelta(days=31)
+    stale = AuthorizationDraft.objects.create(
+        office=world.bluebonnet.office,
+        author=world.clara,
+        fields={"member_id": ["OLD"]},
+        created_at=old,
+        updated_at=old,
+    )
+    world.client_for(world.clara).post("/authorizations/drafts/save/", {"member_id": "NEW"})
+    drafts = AuthorizationDraft.objects.for_office(world.bluebonnet.office)
+    assert not drafts.filter(pk=stale.pk).exists()
+    assert drafts.count() == 1

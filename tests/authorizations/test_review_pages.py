@@ -27,6 +27,7 @@ def test_the_queue_puts_expedited_first_then_by_due_time(world: World) -> None:
     order = [page.index(r.tracking_number) for r in (expedited, late, standard)]
     assert order == sorted(order)
     assert "he-overdue" in page
+    assert "<strong>1</strong> past the decision clock" in page
     # The other plan's request is not in Sunrise's queue.
     assert world.prairie.authorization.tracking_number not in page
 

@@ -234,3 +234,60 @@ def test_another_office_cannot_answer_or_withdraw(world: World) -> None:
     request = submit(world)
     with pytest.raises(Exception):  # noqa: B017, PT011
         authorization_withdraw(office=world.prairie.office, authorization=request, actor=world.olga)
+
+
+def test_a_gold_carded_provider_is_approved_at_once(world: World, settings: Any) -> None:
+    settings.PA_GOLD_CARD_PERCENT = 90
+    settings.PA_GOLD_CARD_MIN_DECISIONS = 3
+    for _ in range(3):
+        earlier = submit(world)
+        authorization_decide(authorization=earlier, reviewer=world.petra, decision="approve")
+    request = submit(world)
+    assert request.status == AuthorizationStatus.APPROVED
+    assert request.auto_decided_by_rule == "gold-card"
+    settings.PA_GOLD_CARD_PERCENT = 0
+    assert submit(world).status == AuthorizationStatus.SUBMITTED
+
+
+def test_an_expedited_request_pended_and_answered_keeps_its_remaining_hours(
+    world: World,
+) -> None:
+    request = submit(
+        world,
+        at=T0,
+        urgency="expedited",
+        expedited_justification="Rapid deterioration; waiting risks serious harm.",
+    )
+    authorization_request_info(
+        authorization=request,
+        reviewer=world.petra,
+        question="Vitals?",
+        at=T0 + dt.timedelta(hours=10),
+    )
+    answered = authorization_respond(
+        office=world.bluebonnet.office,
+        authorization=request,
+        actor=world.clara,
+        answer="Attached.",
+        at=T0 + dt.timedelta(hours=30),
+    )
+    # 62 of the 72 hours were left when the clock stopped; they run from the answer.
+    assert answered.due_at == T0 + dt.timedelta(hours=30 + 62)
+
+
+def test_only_the_plans_reviewers_decide(world: World) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from healtheos.accounts.models import PayerRole, Realm
+    from tests import factories as f
+
+    request = submit(world)
+    analyst = f.UserFactory(
+        username="ana", realm=Realm.PAYER, payer_role=PayerRole.ANALYST, plan=world.sunrise
+    )
+    other_plan = f.UserFactory(
+        username="lars", realm=Realm.PAYER, payer_role=PayerRole.UM_REVIEWER, plan=world.lakeshore
+    )
+    for user in (analyst, other_plan, world.clara):
+        with pytest.raises(PermissionDenied):
+            authorization_decide(authorization=request, reviewer=user, decision="approve")

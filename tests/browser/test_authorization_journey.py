@@ -83,6 +83,7 @@ def test_draft_timeout_submit_pend_answer_approve_letter(
     zoom_and_reflow_screenshots(reviewer, "authorization-queue")
     reviewer.get_by_role("link", name=tracking).click()
     assert_accessible(reviewer)
+    zoom_and_reflow_screenshots(reviewer, "authorization-review-case")
     reviewer.get_by_label("What the office should send").fill("Send the neurology consult note.")
     reviewer.get_by_role("button", name="Pend for information").click()
     expect(reviewer.get_by_text("Pended: the office has been asked")).to_be_visible()
