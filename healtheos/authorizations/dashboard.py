@@ -17,9 +17,10 @@ from healtheos.authorizations.metrics import Figures, decision_figures
 from healtheos.authorizations.models import AuthorizationStatus, PriorAuthorization, Urgency
 from healtheos.plans.models import Plan
 
-#: A request is at risk when less than this is left on its clock.
+#: A request is at risk when less than this is left on its clock (the review queue's
+#: "due within 24 hours" counts the same requests).
 AT_RISK_WITHIN = {
-    Urgency.EXPEDITED: dt.timedelta(hours=12),
+    Urgency.EXPEDITED: dt.timedelta(hours=24),
     Urgency.STANDARD: dt.timedelta(hours=24),
 }
 OPEN_STATUSES = (
@@ -66,8 +67,7 @@ class ReviewDashboard:
 
 def clock_counts(*, plan: Plan, now: dt.datetime) -> list[ClockCounts]:
     """Open requests per urgency: how many wait for the office (pended, clock stopped), how
-    many are overdue, and how many are at risk (due within 12 hours for expedited, 24 hours
-    for standard). One query."""
+    many are overdue, and how many are at risk (due within 24 hours). One query."""
     counts = []
     open_requests = PriorAuthorization.objects.payer_wide().filter(
         plan=plan, status__in=OPEN_STATUSES

@@ -302,7 +302,7 @@ def test_the_dashboard_counts_requests_at_risk_and_overdue(world: World) -> None
             due_at=due,
         )
 
-    open_request(Urgency.EXPEDITED, now + 5 * hour)  # at risk (under 12 h left)
+    open_request(Urgency.EXPEDITED, now + 5 * hour)  # at risk (under 24 h left)
     open_request(Urgency.EXPEDITED, now + 30 * hour)  # fine
     # Waiting for the office: its clock stands still, so it is neither at risk nor overdue.
     open_request(Urgency.EXPEDITED, now - 2 * hour, S.PENDED)
