@@ -297,3 +297,8 @@ def test_without_a_place_the_answer_names_where_a_place_rule_applies(world: Worl
         plan=world.sunrise, line_of_business=MEDICAID, procedure_code="95810", place_of_service="11"
     )
     assert not at_office.required
+
+
+def test_the_dashboard_links_to_the_lookup(world: World) -> None:
+    page = world.client_for(world.frank).get("/dashboard/").content.decode()
+    assert "/authorizations/required/" in page
