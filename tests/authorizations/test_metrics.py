@@ -310,6 +310,14 @@ def test_the_dashboard_counts_requests_at_risk_and_overdue(world: World) -> None
     open_request(Urgency.STANDARD, now + 72 * hour)  # fine
     open_request(Urgency.STANDARD, now - hour)  # overdue
     open_request(Urgency.STANDARD, now - hour, S.APPROVED)  # decided: not open
+    f.AuthorizationFactory(  # another plan's overdue request is not Sunrise's
+        plan=world.lakeshore,
+        member=world.prairie.member,
+        requesting_organization=world.prairie.office.organization,
+        requesting_provider=world.prairie.practitioner,
+        status=S.IN_REVIEW,
+        due_at=now - hour,
+    )
     request(
         world,
         [(S.SUBMITTED, "2026-06-01T09:00"), (S.APPROVED, "2026-06-02T09:00")],

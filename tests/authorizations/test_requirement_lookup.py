@@ -302,3 +302,23 @@ def test_without_a_place_the_answer_names_where_a_place_rule_applies(world: Worl
 def test_the_dashboard_links_to_the_lookup(world: World) -> None:
     page = world.client_for(world.frank).get("/dashboard/").content.decode()
     assert "/authorizations/required/" in page
+
+
+def test_the_api_answers_from_the_tokens_own_plan(world: World, rules: None) -> None:
+    client, _ = apiclient_create(
+        office=world.prairie.office, actor=world.olga, name="PM", scopes=["authorizations"]
+    )
+    raw, _ = token_issue(client=client, scopes=["authorizations"])
+    data = (
+        Client()
+        .get(
+            "/api/v1/authorizations/requirements",
+            {"line_of_business": MEDICAID, "procedure_code": ["70551", "99213"]},
+            HTTP_AUTHORIZATION=f"Bearer {raw}",
+        )
+        .json()
+    )
+    assert data["plan"] == "lakeshore-il"
+    mri, visit = data["requirements"]
+    assert mri["authorization_required"] is False
+    assert visit["service"] == "Office visit at Lakeshore"
