@@ -369,3 +369,14 @@ def test_the_public_figures_are_kept_briefly_but_the_command_counts_afresh(
     out = io.StringIO()
     call_command("pa_metrics", "--year", "2026", "--plan", "sunrise-tx", stdout=out)
     assert "sunrise-tx,2026,medicaid,standard_decided,6" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [(["--year", "2026", "--plan", "nope"], "no plan"), (["--year", "26"], "calendar year")],
+)
+def test_the_command_names_a_bad_argument(world: World, arguments: list[str], message: str) -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match=message):
+        call_command("pa_metrics", *arguments, stdout=io.StringIO())
