@@ -99,6 +99,10 @@ urlpatterns = [
         name="pended_claim_decide",
     ),
     path("payer/admin/", admin.site.urls),
+    # Prior-authorization rules, metrics and referrals (before any authorizations/ include).
+    path("", include("healtheos.authorizations.rule_urls")),
+    path("", include("healtheos.authorizations.metrics_urls")),
+    path("referrals/", include("healtheos.authorizations.referral_urls")),
     path("office/api-clients/", include("healtheos.apiclients.urls")),
     path("office/", include("healtheos.offices.urls")),
     path("eligibility/", include("healtheos.eligibility.urls")),

@@ -22,6 +22,7 @@ PUBLIC_PREFIXES = (
     "/register/",
     "/invitations/",
     "/fhir/r4/metadata",  # FHIR servers publish their CapabilityStatement openly
+    "/prior-authorization-metrics",  # CMS-0057-F: plans publish these figures (page and CSV)
 )
 #: Routes served by Django's admin; guarded by its own staff check (tested separately).
 ADMIN_PREFIX = "/payer/admin/"

@@ -184,6 +184,12 @@ def x12_278(settings: BenchSettings) -> str:
     return run(settings)
 
 
+def pa_metrics(settings: BenchSettings) -> str:
+    from healtheos.benchmarks.pa_metrics import pa_metrics as run
+
+    return run(settings)
+
+
 SUITES: dict[str, Callable[[BenchSettings], str]] = {
     "ceiling": ceiling,
     "hasher": hashing,
@@ -193,4 +199,5 @@ SUITES: dict[str, Callable[[BenchSettings], str]] = {
     "payments": payments,
     "authorizations": authorizations,
     "x12-278": x12_278,
+    "pa-metrics": pa_metrics,
 }
