@@ -514,11 +514,20 @@ def gunicorn(workers: int, env: dict[str, str], log: Path) -> Iterator[tuple[str
                 time.sleep(0.3)
             yield url, process.pid
         finally:
+            children = worker_pids(process.pid)
             process.terminate()
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+            # A worker finishes its background work (acknowledgments, adjudication) before
+            # it exits: wait for that, so the checks see a quiet database.
+            deadline = time.monotonic() + 90
+            while children and time.monotonic() < deadline:
+                children = [pid for pid in children if Path(f"/proc/{pid}").exists()]
+                time.sleep(0.5)
+            for pid in children:
+                os.kill(pid, signal.SIGKILL)
 
 
 def worker_pids(master: int) -> list[int]:
@@ -578,7 +587,8 @@ def check_ledger(ledger: Ledger, office_id: int, since: dt.datetime) -> list[Led
     from django.db.models import Count
 
     from healtheos.authorizations.models import PriorAuthorization
-    from healtheos.claims.models import Submission
+    from healtheos.claims.models import Submission, SubmissionStatus
+    from healtheos.claims.submission import submission_process
     from healtheos.messaging.models import Message
 
     results = []
@@ -627,6 +637,31 @@ def check_ledger(ledger: Ledger, office_id: int, since: dt.datetime) -> list[Led
             len(set(sub_counts) - digests),
         )
     )
+    stranded = list(
+        Submission.objects.payer_wide()
+        .filter(pk__in=ids)
+        .exclude(status__in=[SubmissionStatus.DONE, SubmissionStatus.FAILED])
+        .values_list("pk", flat=True)
+    )
+    for submission_id in stranded:
+        # Processing is resumable and idempotent: finish what a fault interrupted.
+        submission_process(submission_id=submission_id)
+    still = (
+        Submission.objects.payer_wide()
+        .filter(pk__in=stranded)
+        .exclude(status=SubmissionStatus.DONE)
+        .count()
+    )
+    results.append(
+        LedgerCheck(
+            "claim files whose 999/277CA a fault interrupted (finished afterwards)",
+            len(stranded),
+            len(stranded) - still,
+            still,
+            0,
+            0,
+        )
+    )
     mkeys = set(ledger.messages)
     messages = (
         Message.objects.filter(idempotency_key__in=mkeys)
@@ -665,6 +700,11 @@ def run_proof(settings: ProofSettings, log_dir: Path) -> str:
     since = timezone.now()
     world = prepare(settings.users, 600)
     data_set = f"{connection.vendor}, {Member.objects.count():,} members"
+    try:
+        load = Path("/proc/loadavg").read_text().split()[1]
+        data_set += f" (machine load average over 5 minutes when the run began: {load})"
+    except OSError:
+        pass
     connection.close()
     env = {
         "HEALTHEOS_SECURE_COOKIES": "false",
@@ -728,6 +768,7 @@ def run_proof(settings: ProofSettings, log_dir: Path) -> str:
             run.stopping.set()
             for thread in threads:
                 thread.join(timeout=60)
+            time.sleep(5)  # let the workers finish acknowledging what they received
         total_seconds = time.monotonic() - started
     say("checking acknowledged submissions against the database")
     checks = check_ledger(run.ledger, world.office_id, since)

@@ -46,6 +46,9 @@ class Command(BaseCommand):
             help="command that starts it again",
         )
         parser.add_argument(
+            "--note", default="", help="a sentence recorded with the figures (conditions)"
+        )
+        parser.add_argument(
             "--no-record", action="store_true", help="print results without writing the docs"
         )
 
@@ -71,7 +74,8 @@ class Command(BaseCommand):
         if not options["no_record"]:
             from healtheos.benchmarks.report import record
 
-            record("proof", "## Load and fault proof (`make proof`)\n\n" + body)
+            note = f"{options['note'].strip()}\n\n" if options["note"].strip() else ""
+            record("proof", "## Load and fault proof (`make proof`)\n\n" + note + body)
         if "**Result: PASS**" not in body:
             raise CommandError("the proof failed: see the figures above")
 
