@@ -31,7 +31,7 @@ def _settings() -> proof.ProofSettings:
 
 
 def _report(check: proof.LedgerCheck, audit: str = "verifies") -> str:
-    world = proof.World(0, [], "", [], [], "", [], [])
+    world = proof.World(0, [], "", [], [], "", [], [], [])
     run = proof.Run(world)
     run.samples = [
         proof.Sample(0.5, proof.OPERATIONS[1], 10.0, True),

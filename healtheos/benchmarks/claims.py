@@ -132,6 +132,13 @@ def _pyx12_seconds(text: str) -> float:
 
 def _status_lua(office: Office, claims: list[Claim], token: str) -> str:
     from healtheos.benchmarks.eligibility import _lua
+
+    bodies = status_bodies(office, claims)
+    return _lua(bodies, {"Authorization": f"Bearer {token}", "Content-Type": "application/edi-x12"})
+
+
+def status_bodies(office: Office, claims: list[Claim]) -> list[str]:
+    """One real-time 276 claim status inquiry per claim, as the office's system sends it."""
     from healtheos.interop.x12 import Interchange, build_interchange
 
     npi = office.organization.providers.order_by("pk").values_list("npi", flat=True).first() or ""
@@ -165,7 +172,7 @@ def _status_lua(office: Office, claims: list[Claim], token: str) -> str:
             ["REF", "1K", claim.claim_number],
         ]
         bodies.append(build_interchange(envelope, [("276", body)], at=at))
-    return _lua(bodies, {"Authorization": f"Bearer {token}", "Content-Type": "application/edi-x12"})
+    return bodies
 
 
 def claims(settings: BenchSettings) -> str:

@@ -49,6 +49,7 @@ OPERATIONS = (
     "eligibility, JSON API",
     "eligibility, X12 270",
     "claim search + detail",
+    "claim status, X12 276",
     "authorization submit (API)",
     "claim file 837 (API)",
     "message with attachment",
@@ -98,6 +99,7 @@ class World:
     users: list[tuple[str, str]]  # username, TOTP secret
     token: str
     x12_bodies: list[str]
+    x12_status_bodies: list[str]
     claim_files: list[bytes]
 
 
@@ -110,7 +112,7 @@ def prepare(n_users: int, n_files: int) -> World:
     from healtheos.accounts.demo import enroll_demo_totp
     from healtheos.accounts.models import Realm, User
     from healtheos.apiclients.services import apiclient_create, token_issue
-    from healtheos.benchmarks.claims import _office_file
+    from healtheos.benchmarks.claims import _office_file, status_bodies
     from healtheos.benchmarks.eligibility import _office_and_members, _x12_bodies
     from healtheos.claims.models import Claim
     from healtheos.offices.models import Membership
@@ -138,11 +140,8 @@ def prepare(n_users: int, n_files: int) -> World:
     scopes = ["eligibility", "authorizations", "claims.submit", "claims.read"]
     client, _ = apiclient_create(office=office, actor=None, name="load proof", scopes=scopes)
     token, _ = token_issue(client=client, scopes=scopes)
-    claim_numbers = list(
-        Claim.objects.for_office(office)
-        .order_by("-pk")
-        .values_list("claim_number", flat=True)[:200]
-    )
+    claims = list(Claim.objects.for_office(office).select_related("member").order_by("-pk")[:200])
+    claim_numbers = [claim.claim_number for claim in claims]
     run = int(time.time())
     files = [_office_file(office, members, 2, run * 1000 + i) for i in range(n_files)]
     return World(
@@ -155,6 +154,7 @@ def prepare(n_users: int, n_files: int) -> World:
         users=users,
         token=token,
         x12_bodies=_x12_bodies(office, members),
+        x12_status_bodies=status_bodies(office, claims),
         claim_files=files,
     )
 
@@ -321,6 +321,13 @@ class Worker(threading.Thread):
             return False
         return self.browser.request("GET", f"/claims/{number}/")[0] == 200
 
+    def claim_status_x12(self) -> bool:
+        if not self.world.x12_status_bodies:
+            return True
+        body = self.rng.choice(self.world.x12_status_bodies).encode()
+        status, answer, _ = self._api("POST", "/x12/v1/realtime", body, "application/edi-x12")
+        return status == 200 and b"ST*277*" in answer
+
     def _submit_until_acknowledged(self, attempt: Callable[[], bool]) -> bool:
         """A careful client: after a failure, the same request (same key or file) again,
         a few times, while the run lasts. Answers whether the first try succeeded."""
@@ -430,9 +437,10 @@ class Worker(threading.Thread):
             (OPERATIONS[3], self.eligibility_json, 3),
             (OPERATIONS[4], self.eligibility_x12, 3),
             (OPERATIONS[5], self.claim_status, 3),
-            (OPERATIONS[6], self.authorization, 2),
-            (OPERATIONS[7], self.claim_file, 1),
-            (OPERATIONS[8], self.message, 2),
+            (OPERATIONS[6], self.claim_status_x12, 2),
+            (OPERATIONS[7], self.authorization, 2),
+            (OPERATIONS[8], self.claim_file, 1),
+            (OPERATIONS[9], self.message, 2),
         ]
         names = [name for name, _, _ in operations]
         weights = [weight for _, _, weight in operations]
