@@ -485,7 +485,7 @@ class Run:
 @contextmanager
 def gunicorn(workers: int, env: dict[str, str], log: Path) -> Iterator[tuple[str, int]]:
     port = free_port()
-    with open(log, "ab") as out:
+    with open(log, "wb") as out:
         process = subprocess.Popen(  # noqa: S603 (fixed arguments, our own interpreter)
             [
                 sys.executable,
