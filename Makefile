@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo serve test test-fast lint format typecheck migrations-check check bench install install-dev assets clean
+.PHONY: demo serve test test-fast lint format typecheck migrations-check check bench proof install install-dev assets clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,35 @@ check: lint typecheck migrations-check test
 bench: install-dev
 	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(BIN)/healtheos bench all
+
+## Monday-morning load with PostgreSQL, Redis and worker faults; results go to docs/benchmarks.md.
+## Runs on a private PostgreSQL cluster and Redis (ports below), never on shared servers.
+PROOF_PG_VERSION ?= $(shell ls /etc/postgresql 2>/dev/null | sort -n | tail -1)
+PROOF_PG_CLUSTER ?= proof
+PROOF_PG_PORT    ?= 5433
+PROOF_REDIS_PORT ?= 6380
+PROOF_DB         ?= proof
+PROOF_SCALE      ?= 1m
+PROOF_ARGS       ?=
+PROOF_DATABASE_URL := postgres://postgres@127.0.0.1:$(PROOF_PG_PORT)/$(PROOF_DB)
+PROOF_REDIS_START  := redis-server --daemonize yes --bind 127.0.0.1 --port $(PROOF_REDIS_PORT) --save '' --appendonly no --dir /tmp
+proof: install-dev
+	@pg_lsclusters -h | grep -q "^$(PROOF_PG_VERSION) $(PROOF_PG_CLUSTER) " || \
+		pg_createcluster $(PROOF_PG_VERSION) $(PROOF_PG_CLUSTER) --port $(PROOF_PG_PORT) -- --auth=trust
+	@pg_ctlcluster --skip-systemctl-redirect $(PROOF_PG_VERSION) $(PROOF_PG_CLUSTER) status >/dev/null || \
+		pg_ctlcluster --skip-systemctl-redirect $(PROOF_PG_VERSION) $(PROOF_PG_CLUSTER) start
+	@redis-cli -p $(PROOF_REDIS_PORT) ping >/dev/null 2>&1 || $(PROOF_REDIS_START)
+	@psql -h 127.0.0.1 -p $(PROOF_PG_PORT) -U postgres -d $(PROOF_DB) -c 'select 1' >/dev/null 2>&1 || \
+		( psql -h 127.0.0.1 -p $(PROOF_PG_PORT) -U postgres -c 'create database $(PROOF_DB)' && \
+		  DATABASE_URL=$(PROOF_DATABASE_URL) $(BIN)/healtheos migrate && \
+		  DATABASE_URL=$(PROOF_DATABASE_URL) $(BIN)/healtheos seed --scale $(PROOF_SCALE) )
+	DATABASE_URL=$(PROOF_DATABASE_URL) REDIS_URL=redis://127.0.0.1:$(PROOF_REDIS_PORT)/0 \
+		$(BIN)/healtheos migrate --no-input
+	DATABASE_URL=$(PROOF_DATABASE_URL) REDIS_URL=redis://127.0.0.1:$(PROOF_REDIS_PORT)/0 \
+		$(BIN)/healtheos proof \
+		--pg-restart "pg_ctlcluster --skip-systemctl-redirect $(PROOF_PG_VERSION) $(PROOF_PG_CLUSTER) restart" \
+		--redis-stop "redis-cli -p $(PROOF_REDIS_PORT) shutdown nosave" \
+		--redis-start "$(PROOF_REDIS_START)" $(PROOF_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache

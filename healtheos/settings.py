@@ -166,7 +166,8 @@ REDIS_URL = env_optional("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache that degrades while Redis is unreachable (core/cache.py).
+            "BACKEND": "healtheos.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "healtheos",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},

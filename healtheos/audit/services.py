@@ -167,6 +167,18 @@ class ChainVerdict:
 
 
 def audit_verify(*, chunk_size: int = 5000) -> ChainVerdict:
+    """Verify the chain as of one moment: the events and the lane heads are read in one
+    snapshot, so events committed while the walk goes on (a live system) do not look like
+    a truncated tail."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        return _verify(chunk_size)
+
+
+def _verify(chunk_size: int) -> ChainVerdict:
     """Walk every lane from its first event, in one pass in id order; report the first
     event whose content or link does not match, a lane whose head no longer finds its last
     event (a truncated tail, or a head removed or rewritten), and events added after a

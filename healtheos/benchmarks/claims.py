@@ -100,6 +100,16 @@ def _claim(facts: Facts, index: int, seed: int) -> Claim837:
     )
 
 
+def office_file(office: Office, members: list[Member], n: int, seed: int) -> bytes:
+    """A small 837P of ``n`` claims for ``office``'s members, in memory (the load proof
+    submits many of these)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "claims.837")
+        _write_file(_facts(office, members), n, seed, path)
+        with open(path, "rb") as written:
+            return written.read()
+
+
 def _write_file(facts: Facts, n: int, seed: int, path: str) -> None:
     """The 837P, in sets of :data:`CLAIMS_PER_SET` claims (the guide's advice)."""
     from healtheos.interop.x12.claims import ClaimBatch, Contact, Submitter, build_837p_sets
@@ -160,6 +170,13 @@ def _pyx12_seconds(text: str) -> float:
 
 def _status_lua(office: Office, claims: list[Claim], token: str) -> str:
     from healtheos.benchmarks.eligibility import _lua
+
+    bodies = status_bodies(office, claims)
+    return _lua(bodies, {"Authorization": f"Bearer {token}", "Content-Type": "application/edi-x12"})
+
+
+def status_bodies(office: Office, claims: list[Claim]) -> list[str]:
+    """One real-time 276 claim status inquiry per claim, as the office's system sends it."""
     from healtheos.interop.x12 import Interchange, build_interchange
 
     npi = office.organization.providers.order_by("pk").values_list("npi", flat=True).first() or ""
@@ -193,7 +210,7 @@ def _status_lua(office: Office, claims: list[Claim], token: str) -> str:
             ["REF", "1K", claim.claim_number],
         ]
         bodies.append(build_interchange(envelope, [("276", body)], at=at))
-    return _lua(bodies, {"Authorization": f"Bearer {token}", "Content-Type": "application/edi-x12"})
+    return bodies
 
 
 def claims(settings: BenchSettings) -> str:

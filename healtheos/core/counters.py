@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
+from healtheos.core.cache import guarded
+
 
 def count(keys: Sequence[str], *, timeout: int) -> list[int]:
     """Add one to each counter and return the new values; a counter is forgotten
@@ -19,14 +21,20 @@ def count(keys: Sequence[str], *, timeout: int) -> list[int]:
     cache = caches["default"]
     if isinstance(cache, RedisCache):
         full = [cache.make_and_validate_key(key) for key in keys]
-        # Django exposes no pipeline; its client wrapper hands out the redis-py client.
-        client = cache._cache.get_client(full[0], write=True)  # type: ignore[attr-defined]
-        pipeline = client.pipeline(transaction=False)
-        for key in full:
-            pipeline.incr(key)
-            pipeline.expire(key, timeout)
-        replies = pipeline.execute()
-        return [int(value) for value in replies[::2]]
+
+        def pipelined() -> list[int]:
+            # Django exposes no pipeline; its client wrapper hands out the redis-py client.
+            client = cache._cache.get_client(full[0], write=True)  # type: ignore[attr-defined]
+            pipeline = client.pipeline(transaction=False)
+            for key in full:
+                pipeline.incr(key)
+                pipeline.expire(key, timeout)
+            replies = pipeline.execute()
+            return [int(value) for value in replies[::2]]
+
+        # While Redis is unreachable nothing is counted (every counter reads 0): a limit
+        # degrades to "off" rather than refusing or failing the request.
+        return guarded(pipelined, [0] * len(full))
     values = []
     for key in keys:
         cache.add(key, 0, timeout=timeout)

@@ -100,8 +100,11 @@ def claim_adjudicate(*, claim: Claim, adjudicator: Adjudicator | None = None) ->
         if claim.status != ClaimStatus.RECEIVED:
             return claim
         # One member's claims are decided one at a time: each reads the accumulators the
-        # previous one raised (the deductible must not be spent twice).
-        Member.objects.select_for_update().filter(pk=claim.member_id).first()
+        # previous one raised (the deductible must not be spent twice). FOR NO KEY UPDATE:
+        # it still queues adjudications of the member, but not the foreign-key checks of
+        # rows that merely refer to the member (an eligibility inquiry committing while it
+        # holds its audit lane), which deadlocked under load (make proof).
+        Member.objects.select_for_update(no_key=True).filter(pk=claim.member_id).first()
         now = timezone.now()
         claim.status = ClaimStatus.IN_PROCESS
         claim.save(update_fields=["status"])
