@@ -6,7 +6,9 @@ receives (270, 276, 837) always gets a 999 or TA1 back.
 The valid inputs are the synthetic builders' (the public samples live outside the
 repository). The per-reader tests next to each reader (``test_x12_270``... ``test_x12_837_fuzz``) go
 deeper into each transaction; this file holds the bounds common to all of them, so that a
-new reader (278) is covered by adding one line to ``READERS``.
+new reader (278) is covered by adding one line to ``READERS``. Through the real-time
+endpoint, damaged 270s and 276s are answered with a 271/277, 999 or TA1 and never a server
+error: ``tests/edi/test_realtime.py`` and ``tests/edi/test_claim_status.py``.
 """
 
 from __future__ import annotations
