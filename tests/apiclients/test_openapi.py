@@ -36,6 +36,9 @@ CHECKS = [
     checks.content_type_conformance,
     checks.response_headers_conformance,
     checks.response_schema_conformance,
+    checks.negative_data_rejection,
+    checks.ignored_auth,
+    checks.unsupported_method,
 ]
 
 
@@ -79,7 +82,12 @@ def test_the_api_answers_as_described(case: Any, bearer: dict[str, str]) -> None
     headers = {} if case.operation.path == "/oauth/token" else dict(bearer)
     if case.headers and "Authorization" in case.headers:
         headers.pop("Authorization", None)
-    case.call_and_validate(headers=headers, checks=CHECKS)
+    chosen = CHECKS
+    if case.operation.path == "/api/v1/claims/submissions":
+        # Any bytes are an 837 to judge: each is stored and answered with 202 and its 999 or
+        # TA1 (X12's way of saying what is wrong), so no body is "schema-violating" here.
+        chosen = [c for c in CHECKS if c is not checks.negative_data_rejection]
+    case.call_and_validate(headers=headers, checks=chosen)
 
 
 # -- successful answers with real data, checked against the same description -----------------
