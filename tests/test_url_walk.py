@@ -73,6 +73,13 @@ def test_every_url_is_classified() -> None:
     )
 
 
+def test_a_url_without_a_line_is_found_and_globs_cover_the_console() -> None:
+    assert am.row_for("no_such_app:new_page", TABLE) is None
+    row = am.row_for("admin:claims_claim_change", TABLE)
+    assert row is not None
+    assert row.name == "admin:*"
+
+
 def test_the_matrix_has_no_stale_lines() -> None:
     stale = [row.name for row in TABLE if not _routes_of(row)]
     assert not stale, f"Lines for URLs that no longer exist: {stale}"
