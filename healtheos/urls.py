@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from healtheos.accounts import member_views, recovery_views, sessions, support_views
+from healtheos.apiclients import openapi
 from healtheos.apiclients import views as apiclient_views
 from healtheos.authorizations import api as authorization_api
 from healtheos.claims import review_views, submission_views
@@ -114,6 +115,7 @@ urlpatterns = [
     path("oauth/token", apiclient_views.token, name="oauth_token"),
     path("x12/v1/realtime", edi_views.realtime, name="x12_realtime"),
     path("fhir/r4/", include("healtheos.fhirapi.urls")),
+    path("api/v1/openapi.json", openapi.openapi_json, name="api_openapi"),
     path("api/v1/whoami", apiclient_views.whoami, name="api_whoami"),
     path("api/v1/eligibility", eligibility_api.eligibility, name="api_eligibility"),
     path("api/v1/claims/submissions", submission_views.api_submit, name="api_claim_submit"),
@@ -143,3 +145,5 @@ urlpatterns = [
     path("invitations/<str:token>/", offices_views.accept_invitation, name="invitation"),
     path("", include("healtheos.portal.urls")),
 ]
+
+handler404 = core_views.page_not_found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -37,3 +38,24 @@ def concrete_path(route: Route) -> str | None:
         return None
     path = route.pattern.lstrip("^").rstrip("$").replace("\\Z", "").replace("\\", "")
     return "/" + path
+
+
+def route_key(route: Route) -> str:
+    """The URL name, or the pattern for the few unnamed routes (catch-alls)."""
+    return route.name or route.pattern
+
+
+def fill_path(route: Route, values: dict[str, object]) -> str:
+    """The path of a route with its arguments (converters or regex groups) filled in."""
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route.pattern)
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(values[m.group(1)]), path)
+    path = path.replace("^", "").replace("\\Z", "")
+    # Only a regex's closing anchor; a "$" inside a path is literal (FHIR's Claim/$submit).
+    path = path.removesuffix("$")
+    return "/" + path.replace("\\", "")
+
+
+def argument_names(route: Route) -> list[str]:
+    return re.findall(r"<(?:\w+:)?(\w+)>", route.pattern) + re.findall(
+        r"\(\?P<(\w+)>", route.pattern
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 from urllib.parse import unquote
 
 from django import forms
@@ -66,7 +67,9 @@ def token(request: HttpRequest) -> JsonResponse:
         return _oauth_error(
             "invalid_client", "Authenticate with HTTP Basic or client_id/client_secret.", 401
         )
-    key = f"oauth:token:{credentials[0][:64]}"
+    # The client id is whatever the caller sent: hashed, it is a safe cache key for any
+    # backend (schemathesis sent spaces, control characters and non-ASCII ones).
+    key = f"oauth:token:{hashlib.sha256(credentials[0].encode()).hexdigest()[:32]}"
     try:
         if not cache.add(key, 1, 60) and cache.incr(key) > TOKEN_RATE:
             return _oauth_error(

@@ -91,6 +91,8 @@ def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 
 def _ack_response(submission: Submission, which: str) -> HttpResponse:
+    if which not in ("999", "277ca"):
+        raise Http404("no such acknowledgment")
     text = submission.ack if which == "999" else submission.ack_277ca
     if not text:
         raise Http404("not acknowledged yet")

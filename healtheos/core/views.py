@@ -1,4 +1,4 @@
-"""Liveness and readiness for load balancers and orchestrators."""
+"""Liveness and readiness for load balancers and orchestrators, and the 404 answer."""
 
 from __future__ import annotations
 
@@ -6,9 +6,12 @@ import logging
 
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from healtheos.apiclients.auth import problem
 
 logger = logging.getLogger(__name__)
 
@@ -45,3 +48,11 @@ def readyz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if status == 200 else "unavailable", **checks}, status=status
     )
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404s: the JSON API answers with an RFC 9457 problem (as its description promises,
+    also for a path that matches no route); everything else gets Django's page."""
+    if request.path.startswith("/api/"):
+        return problem(404, "Not Found", "No such resource.")
+    return defaults.page_not_found(request, exception)

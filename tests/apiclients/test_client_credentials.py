@@ -5,9 +5,11 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
+import warnings
 from io import StringIO
 
 import pytest
+from django.core.cache.backends.base import CacheKeyWarning
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -191,3 +193,13 @@ def test_the_command_creates_lists_and_revokes(world: World) -> None:
     call_command("apiclient", "revoke", client.client_id, stdout=StringIO())
     client.refresh_from_db()
     assert client.revoked_at is not None
+
+
+@pytest.mark.django_db
+def test_any_client_id_makes_a_safe_rate_limit_key() -> None:
+    """Found by schemathesis: the raw client id went into the cache key."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", CacheKeyWarning)
+        response = _token("Account number \x12\u00e9", "wrong")
+    assert response.status_code == 401
+    assert not [w for w in caught if issubclass(w.category, CacheKeyWarning)]

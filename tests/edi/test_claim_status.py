@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from healtheos.apiclients.services import apiclient_create, token_issue
 from healtheos.claims.models import Claim
@@ -118,3 +120,29 @@ def test_claim_status_needs_the_claims_scope(world: World) -> None:
     claim = world.bluebonnet.claim
     response = post(raw, x12_276(world, claim, number=claim.claim_number))
     assert response.status_code == 403
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_mutated_276s_are_answered_with_a_277_999_or_ta1_never_a_server_error(
+    world: World, token: str, data: st.DataObject
+) -> None:
+    text = x12_276(world, world.bluebonnet.claim, number=world.bluebonnet.claim.claim_number)
+    raw = text.encode()
+    position = data.draw(st.integers(0, len(raw) - 1))
+    junk = data.draw(st.binary(max_size=8) | st.sampled_from([b"*", b"~", b":", b"^", b""]))
+    mutated = raw[:position] + junk + raw[position + data.draw(st.integers(0, 12)) :]
+    response = Client().post(
+        URL, data=mutated, content_type="application/edi-x12", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert response.status_code in (200, 400)
+    if response.status_code == 200:
+        answer = response.content
+        assert answer.startswith(b"ISA")
+        # The answer is a 277, a 999 (rejections in IK3/IK4/IK5) or a TA1.
+        assert b"ST*277" in answer or b"ST*999" in answer or b"TA1*" in answer, answer[:300]
