@@ -322,6 +322,13 @@ _SUBMISSION_ID = {
     "schema": {"type": "integer", "minimum": 1},
 }
 
+_PAYMENT_ID = {
+    "name": "payment_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1},
+}
+
 PATHS: dict[str, Schema] = {
     "/oauth/token": {
         "post": {
@@ -472,6 +479,150 @@ PATHS: dict[str, Schema] = {
             ],
             "responses": {
                 "200": _json(_ref("Authorization"), "The request."),
+                "401": _UNAUTHORIZED,
+                "403": _FORBIDDEN,
+                "404": _NOT_FOUND,
+                "405": _EMPTY_405,
+            },
+        }
+    },
+    "/api/v1/authorizations/requirements": {
+        "get": {
+            "operationId": "authorizationRequirements",
+            "summary": "Is prior authorization required, with the documentation the plan "
+            "requires (scope authorizations).",
+            "security": _BEARER,
+            "parameters": [
+                {"name": "line_of_business", "in": "query", "required": True, "schema": STRING},
+                {
+                    "name": "procedure_code",
+                    "in": "query",
+                    "required": True,
+                    "schema": {"type": "array", "items": STRING, "minItems": 1, "maxItems": 10},
+                    "style": "form",
+                    "explode": True,
+                },
+                {"name": "place_of_service", "in": "query", "required": False, "schema": STRING},
+            ],
+            "responses": {
+                "200": _json(
+                    _obj(
+                        ["plan", "requirements"],
+                        plan=STRING,
+                        requirements=_list(
+                            _obj(
+                                ["procedure_code", "authorization_required"],
+                                procedure_code=STRING,
+                                line_of_business=STRING,
+                                place_of_service=_nullable(STRING),
+                                authorization_required=BOOLEAN,
+                                service=_nullable(STRING),
+                                documentation_required=_nullable(STRING),
+                                auto_approved=BOOLEAN,
+                                rule_place_of_service=_nullable(STRING),
+                            )
+                        ),
+                    ),
+                    "One answer per procedure code.",
+                ),
+                "400": _BAD,
+                "401": _UNAUTHORIZED,
+                "403": _FORBIDDEN,
+                "405": _EMPTY_405,
+            },
+        }
+    },
+    "/api/v1/remittances": {
+        "get": {
+            "operationId": "remittances",
+            "summary": "The office's remittances, newest first, 50 a page "
+            "(scope remittances.read).",
+            "security": _BEARER,
+            "parameters": [
+                {"name": "page", "in": "query", "required": False, "schema": STRING},
+                {"name": "trace_number", "in": "query", "required": False, "schema": STRING},
+                {"name": "claim_number", "in": "query", "required": False, "schema": STRING},
+                {
+                    "name": "paid_from",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string", "format": "date"},
+                },
+                {
+                    "name": "paid_to",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string", "format": "date"},
+                },
+            ],
+            "responses": {
+                "200": _json(
+                    _obj(
+                        ["count", "page", "pages", "results"],
+                        count=INTEGER,
+                        page=INTEGER,
+                        pages=INTEGER,
+                        results=_list({"type": "object"}),
+                    ),
+                    "A page of remittances.",
+                ),
+                "400": _BAD,
+                "401": _UNAUTHORIZED,
+                "403": _FORBIDDEN,
+                "404": _problem("No such page."),
+                "405": _problem("Use GET (offices) or POST (the plan)."),
+            },
+        },
+        "post": {
+            "operationId": "remittanceIngest",
+            "summary": "The plan's 835 file (a plan's client, scope remittances.ingest).",
+            "security": _BEARER,
+            "parameters": [
+                {"name": "X-File-Name", "in": "header", "required": False, "schema": STRING}
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/edi-x12": {"schema": STRING}},
+            },
+            "responses": {
+                "200": _json({"type": "object"}, "The same file was stored before."),
+                "202": _json({"type": "object"}, "Each payment stored or rejected, with why."),
+                "400": _BAD,
+                "401": _UNAUTHORIZED,
+                "403": _FORBIDDEN,
+                "404": _NOT_FOUND,
+                "405": _problem("Use GET (offices) or POST (the plan)."),
+                "413": _problem("The file is too large."),
+            },
+        },
+    },
+    "/api/v1/remittances/{payment_id}": {
+        "get": {
+            "operationId": "remittance",
+            "summary": "One remittance with its claim payments and provider adjustments "
+            "(scope remittances.read).",
+            "security": _BEARER,
+            "parameters": [_PAYMENT_ID],
+            "responses": {
+                "200": _json({"type": "object"}, "The remittance."),
+                "401": _UNAUTHORIZED,
+                "403": _FORBIDDEN,
+                "404": _NOT_FOUND,
+                "405": _EMPTY_405,
+            },
+        }
+    },
+    "/api/v1/remittances/{payment_id}/835": {
+        "get": {
+            "operationId": "remittance835",
+            "summary": "The remittance's 835, as received (scope remittances.read).",
+            "security": _BEARER,
+            "parameters": [_PAYMENT_ID],
+            "responses": {
+                "200": {
+                    "description": "The 835, as an attachment.",
+                    "content": {"application/edi-x12": {"schema": STRING}},
+                },
                 "401": _UNAUTHORIZED,
                 "403": _FORBIDDEN,
                 "404": _NOT_FOUND,

@@ -45,7 +45,14 @@ CHECKS = [
 @pytest.fixture
 def bearer(world: World) -> dict[str, str]:
     """A live token of a Bluebonnet client that holds every scope the API knows."""
-    scopes = ["eligibility", "claims.read", "claims.submit", "authorizations", "payments"]
+    scopes = [
+        "eligibility",
+        "claims.read",
+        "claims.submit",
+        "authorizations",
+        "payments",
+        "remittances.read",
+    ]
     client, _ = apiclient_create(
         office=world.bluebonnet.office, actor=None, name="Fuzzer", scopes=scopes
     )

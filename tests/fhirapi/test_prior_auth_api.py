@@ -238,10 +238,10 @@ def test_the_capability_statement_announces_submit_and_inquire(db: None) -> None
     assert [op["name"] for op in claim["operation"]] == ["submit", "inquire"]
 
 
-def test_the_url_walk_classifies_the_claim_operations_as_guarded() -> None:
-    from tests.test_url_walk import _public, _walkable_paths
+def test_the_isolation_matrix_classifies_the_claim_operations_as_guarded() -> None:
+    from tests import access_matrix as am
 
-    paths = _walkable_paths()
-    for path in (SUBMIT, INQUIRE):
-        assert path in paths
-        assert not _public(path)
+    for name in ("fhir:claim_submit", "fhir:claim_inquire"):
+        row = am.row_for(name, am.rows())
+        assert row is not None
+        assert row.expected["anon"] == "401"
