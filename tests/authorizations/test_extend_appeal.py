@@ -255,6 +255,9 @@ def test_the_office_appeals_a_denial_from_its_page(world: World) -> None:
     assert request.timeline.filter(detail__appeal=True).count() == 1
     page = client.get(f"/authorizations/{number}/").content.decode()
     assert "appealed by the office" in page
+    # Back in the plan's queue.
+    queue = world.client_for(world.petra).get("/payer/authorizations/").content.decode()
+    assert number in queue
     assert "Appeal this decision" not in page
     # Read-only staff see the page without the form.
     page = world.client_for(world.rita).get(f"/authorizations/{number}/").content.decode()
