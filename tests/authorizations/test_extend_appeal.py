@@ -229,7 +229,7 @@ def test_the_reviewer_extends_and_the_office_sees_the_new_due_date(world: World)
         not in reviewer.get(f"/payer/authorizations/{number}/").content.decode()
     )
     page = world.client_for(world.clara).get(f"/authorizations/{number}/").content.decode()
-    assert "time frame extended by 10 days" in page
+    assert "Time frame extended by 10 days" in page
     assert "Waiting for the cardiology consult." in page
     assert request.due_at is not None
     due = timezone.localtime(request.due_at).strftime("%m/%d/%Y")
@@ -254,7 +254,7 @@ def test_the_office_appeals_a_denial_from_its_page(world: World) -> None:
     assert client.post(f"/authorizations/{number}/appeal/", {"reason": "Again."}).status_code == 302
     assert request.timeline.filter(detail__appeal=True).count() == 1
     page = client.get(f"/authorizations/{number}/").content.decode()
-    assert "appealed by the office" in page
+    assert "Appealed by the office" in page
     # Back in the plan's queue.
     queue = world.client_for(world.petra).get("/payer/authorizations/").content.decode()
     assert number in queue
