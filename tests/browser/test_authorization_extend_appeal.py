@@ -55,6 +55,7 @@ def test_extend_deny_appeal_approve(
     expect(page.get_by_text("Waiting for the radiologist's second reading.")).to_be_visible()
     expect(page.get_by_text("within 60 days of the decision")).to_be_visible()
     assert_accessible(page)
+    screenshot(page, "authorization-appeal-form")
     page.get_by_label("Why the decision should be changed").fill(
         "Treatment records for the six weeks are attached."
     )
