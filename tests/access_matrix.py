@@ -208,6 +208,7 @@ authorizations:webhook              GET    login ok    no    no    no    no    n
 authorizations:detail               GET    login ok    no    no    ok    ok    no    no    no    login
 authorizations:answer               POST   login 400   no    no    400   no    no    no    no    login
 authorizations:withdraw             POST   login go    no    no    go    no    no    no    no    login
+authorizations:appeal               POST   login 400   no    no    400   no    no    no    no    login
 # no decision yet, so no letter: the cross-office walk still checks the lookup order
 authorizations:letter               GET    login 404   no    no    404   404   no    no    no    login
 authorizations:document             GET    login ok    no    no    ok    ok    no    no    no    login
@@ -217,6 +218,7 @@ pa_review:queue                     GET    login 404   404   404   404   404   4
 pa_review:case                      GET    login 404   404   404   404   404   404   ok    404   login
 pa_review:start                     POST   login 404   404   404   404   404   404   go    404   login
 pa_review:request_info              POST   login 404   404   404   404   404   404   400   404   login
+pa_review:extend                    POST   login 404   404   404   404   404   404   400   404   login
 pa_review:decide                    POST   login 404   404   404   404   404   404   400   404   login
 pa_review:letter                    GET    login 404   404   404   404   404   404   404   404   login
 pa_review:document                  GET    login 404   404   404   404   404   404   ok    404   login

@@ -35,6 +35,19 @@ CLOCK_RULES: dict[str, str] = {
 PEND_RULE = "pended for information: the clock stops until the office answers"
 RESUME_RULE = "answered: the clock resumes; the due time moves by the time spent waiting"
 
+#: A standard request's decision clock may be extended once, by up to 14 calendar days,
+#: when the plan needs more information or the extension is in the member's interest.
+MAX_EXTENSION_DAYS = 14
+EXTEND_RULE = "extended once: the plan may add up to 14 calendar days to a standard request"
+
+#: An office may appeal a denial or a partial approval within this many days of the
+#: decision; the appeal gets a new decision clock.
+APPEAL_FILING_DAYS = 60
+APPEAL_RULES: dict[str, str] = {
+    Urgency.EXPEDITED: "appeal: decision due 72 hours after the appeal is received",
+    Urgency.STANDARD: "appeal: decision due 7 calendar days after the appeal is received",
+}
+
 _ICD10_CM = re.compile(r"[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?")
 _PROCEDURE = re.compile(r"[0-9]{5}|[0-9]{4}[FTU]|[A-Z][0-9]{4}")
 _MODIFIER = re.compile(r"[0-9A-Z]{2}")

@@ -268,6 +268,35 @@ class WithdrawForm(UswdsFormMixin, forms.Form):
     reason = forms.CharField(label="Why", required=False, max_length=500, widget=forms.TextInput)
 
 
+class ExtendForm(UswdsFormMixin, forms.Form):
+    days = forms.IntegerField(
+        label="Days to add",
+        min_value=1,
+        max_value=14,
+        initial=14,
+        help_text="Once per standard request, up to 14 calendar days.",
+    )
+    reason = forms.CharField(
+        label="Why the plan needs more time",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The office sees this with the new due date.",
+    )
+
+
+class AppealForm(UswdsFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why the decision should be changed",
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    documents = MultipleFileField(
+        label="Supporting documents",
+        required=False,
+        help_text="PDF, PNG or JPEG, up to 10 MB each, up to 10 files.",
+    )
+
+
 class InfoRequestForm(UswdsFormMixin, forms.Form):
     question = forms.CharField(
         label="What the office should send",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<str:tracking_number>/", review_views.case, name="case"),
     path("<str:tracking_number>/start/", review_views.start_review, name="start"),
     path("<str:tracking_number>/request-info/", review_views.request_info, name="request_info"),
+    path("<str:tracking_number>/extend/", review_views.extend, name="extend"),
     path("<str:tracking_number>/decide/", review_views.decide, name="decide"),
     path("<str:tracking_number>/letter.pdf", review_views.review_letter, name="letter"),
     path(

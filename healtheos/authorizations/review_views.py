@@ -15,12 +15,14 @@ from healtheos.accounts.models import PayerRole
 from healtheos.accounts.permissions import payer_role_required, signed_in_user
 from healtheos.audit.services import audit_record
 from healtheos.authorizations import selectors
-from healtheos.authorizations.forms import DecisionForm, InfoRequestForm
+from healtheos.authorizations.forms import DecisionForm, ExtendForm, InfoRequestForm
 from healtheos.authorizations.models import AuthorizationStatus, PriorAuthorization, Urgency
 from healtheos.authorizations.pdf import decision_letter_pdf
 from healtheos.authorizations.services import (
+    OPEN_STATUSES,
     AuthorizationConflict,
     authorization_decide,
+    authorization_extend,
     authorization_request_info,
     authorization_review_start,
 )
@@ -82,6 +84,7 @@ def _render_case(
     *,
     info_form: InfoRequestForm | None = None,
     decision_form: DecisionForm | None = None,
+    extend_form: ExtendForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     services = list(case.services.order_by("pk"))
@@ -98,6 +101,10 @@ def _render_case(
             or DecisionForm(
                 service_ids=[(s.pk, s.procedure_code, s.requested_units) for s in services]
             ),
+            "extend_form": extend_form or ExtendForm(),
+            "can_extend": case.status in OPEN_STATUSES
+            and case.urgency == Urgency.STANDARD
+            and not case.extended_review,
             "can_decide": case.status
             in (AuthorizationStatus.SUBMITTED, AuthorizationStatus.IN_REVIEW),
             "now": timezone.now(),
@@ -150,6 +157,35 @@ def request_info(request: HttpRequest, tracking_number: str) -> HttpResponse:
             messages.success(request, "Pended: the office has been asked for the information.")
             return HttpResponseRedirect(reverse("pa_review:queue"))
     return _render_case(request, found, info_form=form, status=400)
+
+
+@payer_role_required(PayerRole.UM_REVIEWER)
+@require_POST
+def extend(request: HttpRequest, tracking_number: str) -> HttpResponse:
+    found = _case(request, tracking_number)
+    form = ExtendForm(request.POST)
+    if form.is_valid():
+        try:
+            extended = authorization_extend(
+                authorization=found,
+                reviewer=signed_in_user(request),
+                days=form.cleaned_data["days"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            for key, texts in error.message_dict.items():
+                for text in texts:
+                    form.add_error(key if key in form.fields else None, text)
+        except AuthorizationConflict as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                f"{extended.tracking_number}: time frame extended; the office sees the new "
+                "due date and the reason.",
+            )
+            return HttpResponseRedirect(reverse("pa_review:case", args=[tracking_number]))
+    return _render_case(request, found, extend_form=form, status=400)
 
 
 @payer_role_required(PayerRole.UM_REVIEWER)

@@ -814,6 +814,8 @@ def authorization_decide(
             authorization.valid_to = valid_to or max(line.service_to for line in lines)
         AuthorizationService.objects.bulk_update(lines, ["approved_units"])
         late = authorization.due_at is not None and now > authorization.due_at
+        if decision == Decision.APPROVE and _appealed(authorization):
+            authorization.approved_after_appeal = True
         authorization.status = status
         authorization.decided_at = now
         authorization.reviewer = reviewer
@@ -829,6 +831,7 @@ def authorization_decide(
                 "authorization_number",
                 "valid_from",
                 "valid_to",
+                "approved_after_appeal",
             ]
         )
         _event(
@@ -852,6 +855,161 @@ def authorization_decide(
             detail={"status": status, "reason_code": authorization.decision_reason_code},
         )
         _after_change(authorization, at=now)
+    return authorization
+
+
+def _appealed(authorization: PriorAuthorization) -> bool:
+    """Whether the request is under appeal: an appeal is on its timeline."""
+    return authorization.timeline.filter(detail__appeal=True).exists()
+
+
+def authorization_extend(
+    *,
+    authorization: PriorAuthorization,
+    reviewer: User,
+    days: int,
+    reason: str,
+    at: dt.datetime | None = None,
+) -> PriorAuthorization:
+    """The plan's reviewer extends the decision clock of an open standard request, once,
+    by 1 to 14 calendar days, saying why (more information is needed, or waiting is in the
+    member's interest). The new due time and the reason are on the timeline the office
+    sees."""
+    _check_reviewer(authorization, reviewer)
+    errors: dict[str, list[str]] = {}
+    if not 1 <= days <= codes.MAX_EXTENSION_DAYS:
+        errors["days"] = [f"Extend by 1 to {codes.MAX_EXTENSION_DAYS} calendar days."]
+    if not reason.strip():
+        errors["reason"] = ["Say why the plan needs more time; the office sees this."]
+    if errors:
+        raise ValidationError(errors)
+    now = _now(at)
+    with transaction.atomic():
+        authorization = _locked(authorization)
+        _require(authorization, OPEN_STATUSES, "extended")
+        if authorization.urgency != Urgency.STANDARD:
+            raise AuthorizationConflict(
+                "An expedited request's 72-hour clock cannot be extended; decide it in time."
+            )
+        if authorization.extended_review:
+            raise AuthorizationConflict("This request's time frame was already extended once.")
+        due_before = authorization.due_at
+        authorization.due_at = (due_before or now) + dt.timedelta(days=days)
+        authorization.extended_review = True
+        authorization.save(update_fields=["due_at", "extended_review"])
+        _event(
+            authorization,
+            authorization.status,
+            at=now,
+            actor=reviewer,
+            note=reason.strip(),
+            detail={
+                "extended": True,
+                "days": days,
+                "clock_rule": codes.EXTEND_RULE,
+                "due_before": due_before.isoformat() if due_before else "",
+                "due_at": authorization.due_at.isoformat(),
+            },
+        )
+        audit_record(
+            action="authorizations.extended",
+            actor=reviewer,
+            obj=authorization,
+            member_pk=authorization.member_id,
+            detail={"days": days},
+        )
+        _after_change(authorization, at=now)
+    return authorization
+
+
+def authorization_appeal(
+    *,
+    office: Office,
+    authorization: PriorAuthorization,
+    actor: User | None,
+    reason: str,
+    attachments: Sequence[Upload] = (),
+    at: dt.datetime | None = None,
+) -> PriorAuthorization:
+    """The office appeals a denial or a partial approval within the filing window; the
+    request goes back to the plan's review queue with a new decision clock (72 hours
+    expedited, 7 calendar days standard). One appeal per decision: a second submission of
+    the same appeal (a double click) returns the request as the first one left it."""
+    if not reason.strip():
+        raise ValidationError({"reason": ["Say why the decision should be changed."]})
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise ValidationError({"attachments": [f"At most {MAX_ATTACHMENTS} documents."]})
+    now = _now(at)
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = (
+                PriorAuthorization.objects.for_office(office)
+                .select_for_update()
+                .filter(pk=authorization.pk)
+                .first()
+            )
+            if locked is None:
+                raise PermissionDenied("not this office's request")
+            authorization = locked
+            if authorization.status in OPEN_STATUSES:
+                last_decision = (
+                    authorization.timeline.filter(status__in=DECIDED_STATUSES)
+                    .order_by("-at", "-id")
+                    .first()
+                )
+                if (
+                    last_decision is not None
+                    and authorization.timeline.filter(
+                        detail__appeal=True, at__gte=last_decision.at
+                    ).exists()
+                ):
+                    # The same appeal sent twice: it is already in the plan's queue.
+                    return authorization
+            _require(
+                authorization,
+                frozenset({AuthorizationStatus.DENIED, AuthorizationStatus.PARTIALLY_APPROVED}),
+                "appealed (only a denial or a partial approval can be)",
+            )
+            assert authorization.decided_at is not None
+            deadline = authorization.decided_at + dt.timedelta(days=codes.APPEAL_FILING_DAYS)
+            if now > deadline:
+                raise AuthorizationConflict(
+                    f"Appeals must be filed within {codes.APPEAL_FILING_DAYS} days of the "
+                    f"decision; the window closed on {deadline:%m/%d/%Y}."
+                )
+            authorization.status = AuthorizationStatus.SUBMITTED
+            authorization.due_at = now + codes.DECISION_WINDOWS[authorization.urgency]
+            authorization.clock_paused_at = None
+            authorization.save(update_fields=["status", "due_at", "clock_paused_at"])
+            event = _event(
+                authorization,
+                AuthorizationStatus.SUBMITTED,
+                at=now,
+                actor=actor,
+                note=reason.strip(),
+                detail={
+                    "appeal": True,
+                    "clock_rule": codes.APPEAL_RULES[authorization.urgency],
+                    "due_at": authorization.due_at.isoformat(),
+                },
+            )
+            stored = _store_uploads(
+                authorization, attachments, event=event, at=now, field="attachments"
+            )
+            audit_record(
+                action="authorizations.appealed",
+                actor=actor,
+                office=office,
+                obj=authorization,
+                member_pk=authorization.member_id,
+                detail={"attachments": len(stored)},
+            )
+            _after_change(authorization, at=now)
+    except Exception:
+        for name in stored:
+            attachment_store.remove(name)
+        raise
     return authorization
 
 

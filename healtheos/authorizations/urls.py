@@ -17,6 +17,7 @@ urlpatterns = [
     path("webhook/", views.webhook_settings, name="webhook"),
     path("<str:tracking_number>/", views.request_detail, name="detail"),
     path("<str:tracking_number>/answer/", views.answer, name="answer"),
+    path("<str:tracking_number>/appeal/", views.appeal, name="appeal"),
     path("<str:tracking_number>/withdraw/", views.withdraw, name="withdraw"),
     path("<str:tracking_number>/letter.pdf", views.letter, name="letter"),
     path("<str:tracking_number>/documents/<int:attachment_id>/", views.document, name="document"),

@@ -4,6 +4,7 @@ withdrawing, the decision letter and documents."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -18,9 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from healtheos.accounts.permissions import signed_in_user
 from healtheos.audit.services import audit_record
-from healtheos.authorizations import selectors
+from healtheos.authorizations import codes, selectors
 from healtheos.authorizations.forms import (
     AnswerForm,
+    AppealForm,
     AuthorizationRequestForm,
     WithdrawForm,
     attach_service_errors,
@@ -36,6 +38,7 @@ from healtheos.authorizations.services import (
     OPEN_STATUSES,
     AuthorizationConflict,
     Upload,
+    authorization_appeal,
     authorization_draft_delete,
     authorization_draft_save,
     authorization_respond,
@@ -294,6 +297,7 @@ def _detail(
     authorization: PriorAuthorization,
     *,
     answer_form: AnswerForm | None = None,
+    appeal_form: AppealForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     from healtheos.offices.roles import role_allows
@@ -309,6 +313,9 @@ def _detail(
             "documents": selectors.authorization_attachments(authorization=authorization),
             "answer_form": answer_form or AnswerForm(),
             "withdraw_form": WithdrawForm(),
+            "appeal_form": appeal_form or AppealForm(),
+            "appeal_by": appeal_deadline(authorization),
+            "appeal_days": codes.APPEAL_FILING_DAYS,
             "can_act": can_submit,
             "is_open": authorization.status in OPEN_STATUSES,
             "is_decided": authorization.decided_at is not None
@@ -348,6 +355,49 @@ def answer(request: HttpRequest, tracking_number: str) -> HttpResponse:
                     reverse("authorizations:detail", args=[authorization.tracking_number])
                 )
     return _detail(request, authorization, answer_form=form, status=400)
+
+
+def appeal_deadline(authorization: PriorAuthorization) -> dt.datetime | None:
+    """The last moment the office can appeal this decision, or None when it cannot."""
+    if (
+        authorization.status
+        not in (AuthorizationStatus.DENIED, AuthorizationStatus.PARTIALLY_APPROVED)
+        or authorization.decided_at is None
+    ):
+        return None
+    deadline = authorization.decided_at + dt.timedelta(days=codes.APPEAL_FILING_DAYS)
+    return deadline if timezone.now() <= deadline else None
+
+
+@office_function_required(Function.AUTHORIZATIONS_SUBMIT)
+@require_POST
+def appeal(request: HttpRequest, tracking_number: str) -> HttpResponse:
+    authorization = _get(request, tracking_number)
+    form = AppealForm(request.POST, request.FILES)
+    if form.is_valid():
+        if len(request.FILES.getlist("documents")) > MAX_FILES:
+            form.add_error("documents", f"Attach at most {MAX_FILES} files.")
+        else:
+            try:
+                authorization_appeal(
+                    office=_office(request),
+                    authorization=authorization,
+                    actor=signed_in_user(request),
+                    reason=form.cleaned_data["reason"],
+                    attachments=_uploads(request),
+                )
+            except ValidationError as error:
+                for key, texts in error.message_dict.items():
+                    for text in texts:
+                        form.add_error("documents" if key == "attachments" else "reason", text)
+            except AuthorizationConflict as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Appeal sent. The plan reviews the request again.")
+                return HttpResponseRedirect(
+                    reverse("authorizations:detail", args=[authorization.tracking_number])
+                )
+    return _detail(request, authorization, appeal_form=form, status=400)
 
 
 @office_function_required(Function.AUTHORIZATIONS_SUBMIT)
