@@ -27,6 +27,20 @@ def problem(status: int, title: str, detail: str, **headers: str) -> JsonRespons
     return response
 
 
+def unknown_parameters(request: HttpRequest, allowed: frozenset[str]) -> JsonResponse | None:
+    """A 400 problem naming query parameters the endpoint does not take (a misspelt filter
+    must not silently widen a search), or None."""
+    unknown = sorted(set(request.GET) - allowed)
+    if not unknown:
+        return None
+    return problem(
+        400,
+        "Bad Request",
+        f"Unknown query parameter(s): {', '.join(name[:40] for name in unknown[:5])}. "
+        f"This endpoint takes: {', '.join(sorted(allowed))}.",
+    )
+
+
 def require_bearer(scope: str | None, *, plan_clients: bool = False) -> Callable[[View], View]:
     """The request must carry a live access token whose scopes include ``scope`` (any
     scope when None). Sets ``request.access_token``, ``request.api_client``,

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from healtheos.accounts.models import PayerRole
 from healtheos.accounts.permissions import payer_role_required, signed_in_user
-from healtheos.apiclients.auth import require_bearer
+from healtheos.apiclients.auth import require_bearer, unknown_parameters
 from healtheos.authorizations.models import AuthorizationRule
 from healtheos.authorizations.rules import (
     Requirement,
@@ -121,6 +121,11 @@ def api_requirements(request: HttpRequest) -> JsonResponse:
     """``GET /api/v1/authorizations/requirements?line_of_business=…&procedure_code=…``
     (``procedure_code`` repeatable, ``place_of_service`` optional)."""
     office = request.acting_office  # type: ignore[attr-defined]
+    refused = unknown_parameters(
+        request, frozenset({"line_of_business", "procedure_code", "place_of_service"})
+    )
+    if refused is not None:
+        return refused
     codes = request.GET.getlist("procedure_code")
     errors: dict[str, list[str]] = {}
     normalized: list[str] = []

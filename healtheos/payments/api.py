@@ -23,7 +23,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
-from healtheos.apiclients.auth import problem, require_bearer
+from healtheos.apiclients.auth import problem, require_bearer, unknown_parameters
 from healtheos.audit.services import audit_record
 from healtheos.payments.models import Payment, Remittance
 from healtheos.payments.remittance_ingest import IngestReport, remittance_ingest
@@ -122,9 +122,15 @@ def _date(value: str) -> dt.date | None:
         raise ValueError(f"{value[:20]!r} is not a date (YYYY-MM-DD).") from None
 
 
+_LIST_PARAMETERS = frozenset({"page", "trace_number", "claim_number", "paid_from", "paid_to"})
+
+
 @require_bearer("remittances.read")
 def _list(request: HttpRequest) -> HttpResponse:
     office = request.acting_office  # type: ignore[attr-defined]
+    refused = unknown_parameters(request, _LIST_PARAMETERS)
+    if refused is not None:
+        return refused
     try:
         filters = PaymentFilter(
             trace_number=request.GET.get("trace_number", ""),

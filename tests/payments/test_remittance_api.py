@@ -161,3 +161,15 @@ def test_the_apiclient_command_makes_a_plan_client(world: World) -> None:
     listing = io.StringIO()
     call_command("apiclient", "list", stdout=listing)
     assert f"plan {world.sunrise.code}" in listing.getvalue()
+
+
+def test_an_unknown_filter_is_refused_rather_than_ignored(world: World) -> None:
+    client, _ = apiclient_create(
+        office=world.bluebonnet.office, actor=None, name="PM", scopes=["remittances.read"]
+    )
+    token, _ = token_issue(client=client, scopes=["remittances.read"])
+    answer = Client().get(
+        "/api/v1/remittances?trace_nubmer=X", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert answer.status_code == 400
+    assert "trace_nubmer" in answer.json()["detail"]
