@@ -47,12 +47,18 @@
     var form = document.querySelector("form[data-he-draft]");
     var here = window.location.pathname + window.location.search;
     var login = body.getAttribute("data-login-url") + "?next=" + encodeURIComponent(here) + "&ended=idle";
-    if (!form) { window.location.assign(login); return; }
+    var gone = false;
+    function leave() {
+      if (gone) { return; }
+      gone = true;
+      window.location.assign(login);
+    }
+    if (!form) { leave(); return; }
     var data = new FormData(form);
     data.append("path", window.location.pathname);
-    post(body.getAttribute("data-draft-url"), data).finally(function () {
-      window.location.assign(login);
-    });
+    // A draft save that does not answer must not keep the page open past the sign-out.
+    setTimeout(leave, 5000);
+    post(body.getAttribute("data-draft-url"), data).finally(leave);
   }
   function tick() {
     var left = Math.round((deadline - Date.now()) / 1000);
