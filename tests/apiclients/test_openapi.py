@@ -10,6 +10,7 @@ locally for a longer hunt: ``HEALTHEOS_FUZZ_EXAMPLES=500 pytest tests/apiclients
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -40,6 +41,23 @@ CHECKS = [
     checks.ignored_auth,
     checks.unsupported_method,
 ]
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Iterator[None]:
+    """schemathesis calls the real WSGI handler, whose request signals close "old"
+    connections: on PostgreSQL that would close the test's own transaction. Django's test
+    client disconnects the same receiver for the same reason."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
