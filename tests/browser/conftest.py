@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 # Playwright's sync API runs an event loop in this thread; Django refuses database access
 # from a thread with a running loop unless told that this is deliberate.
@@ -33,6 +34,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# What a page.evaluate() reports when the document it ran in was replaced by a navigation.
+NAVIGATION_SIGNS = ("Execution context was destroyed", "reading 'documentElement'", "navigat")
 
 
 def _chromium_path() -> str:
@@ -88,14 +91,30 @@ def page(browser: Browser, live_server: Any) -> Iterator[Page]:
     assert not watch.csp_refusals, f"content security policy refused: {watch.csp_refusals}"
 
 
+def _axe_scan(page: Page) -> dict[str, Any]:
+    """axe's result for the page as it stands once loaded. A click on a link returns when the
+    navigation has started, not finished; a scan that began in the old document and lost it
+    to the new one is run again on the new one."""
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            page.evaluate("() => Promise.all(document.getAnimations().map((a) => a.finished))")
+            result: dict[str, Any] = page.evaluate(
+                "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                WCAG_TAGS,
+            )
+            return result
+        except PlaywrightError as error:
+            navigated = any(sign in str(error) for sign in NAVIGATION_SIGNS)
+            if not navigated or attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
 def assert_accessible(page: Page) -> None:
     """Run axe on the current page; fail with a readable list of WCAG A/AA violations.
     Waits for running CSS animations first: mid-fade, text has not reached its contrast."""
-    page.evaluate("() => Promise.all(document.getAnimations().map((a) => a.finished))")
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-        WCAG_TAGS,
-    )
+    result = _axe_scan(page)
     violations = result["violations"]
     if violations:
         summary = [

@@ -101,6 +101,7 @@ def test_an_appeal_with_a_document(page: Page, world: World, tmp_path: Path) -> 
     sign_in(page, "bill")
     page.goto(f"/claims/{claim.claim_number}/")
     page.get_by_role("link", name="Ask for a reconsideration or appeal").click()
+    expect(page.get_by_label("Why")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Why").select_option(label="An authorization was on file")
     page.get_by_label("Explain what should change").fill("Authorization was approved.")
