@@ -74,6 +74,7 @@ from healtheos.messaging.services import message_send
 from healtheos.offices.models import Membership, OfficeRegistration
 from tests import factories as f
 from tests.conftest import OfficeWorld, World
+from tests.urlwalk import Route, all_routes, argument_names, fill_path, route_key
 
 WHO = ("anon", "admin", "desk", "bill", "clin", "ro", "svc", "payer", "member", "api")
 
@@ -372,6 +373,22 @@ def rows() -> list[Row]:
         assert len(answers) == len(WHO), f"{name}: {len(answers)} answers for {len(WHO)} people"
         parsed.append(Row(name, method, dict(zip(WHO, answers, strict=True))))
     return parsed
+
+
+def routes_of(row: Row, table: list[Row]) -> list[Route]:
+    """The URL patterns a line of the matrix classifies (several for a glob)."""
+    return [r for r in all_routes() if row_for(route_key(r), table) == row]
+
+
+def path_for(objects: Objects, route: Route, side: OfficeWorld) -> str:
+    """The route's path with its arguments filled from ``side``'s objects."""
+    values: dict[str, object] = {}
+    for name in argument_names(route):
+        if name in ARGUMENTS:
+            values[name] = ARGUMENTS[name](objects, side, route_key(route))
+        else:
+            values[name] = NEUTRAL_ARGUMENTS[name]
+    return fill_path(route, values)
 
 
 def row_for(name: str, table: list[Row]) -> Row | None:

@@ -13,7 +13,7 @@ import pytest
 
 from tests import access_matrix as am
 from tests.conftest import World
-from tests.urlwalk import Route, all_routes, argument_names, concrete_path, fill_path, route_key
+from tests.urlwalk import Route, all_routes, argument_names, concrete_path, route_key
 
 #: Routes served by Django's admin; guarded by its own staff check (tested separately).
 ADMIN_PREFIX = "/payer/admin/"
@@ -59,10 +59,6 @@ def test_no_page_shows_another_offices_data(world: World, path: str) -> None:
 TABLE = am.rows()
 
 
-def _routes_of(row: am.Row) -> list[Route]:
-    return [r for r in all_routes() if am.row_for(route_key(r), TABLE) == row]
-
-
 def test_every_url_is_classified() -> None:
     missing = sorted(
         {route_key(r) for r in all_routes() if am.row_for(route_key(r), TABLE) is None}
@@ -81,7 +77,7 @@ def test_a_url_without_a_line_is_found_and_globs_cover_the_console() -> None:
 
 
 def test_the_matrix_has_no_stale_lines() -> None:
-    stale = [row.name for row in TABLE if not _routes_of(row)]
+    stale = [row.name for row in TABLE if not am.routes_of(row, TABLE)]
     assert not stale, f"Lines for URLs that no longer exist: {stale}"
 
 
@@ -96,22 +92,12 @@ def objects(world: World, settings: object, tmp_path: object) -> am.Objects:
     return am.build_objects(world)
 
 
-def _path(objects: am.Objects, route: Route, side: object) -> str:
-    values: dict[str, object] = {}
-    for name in argument_names(route):
-        if name in am.ARGUMENTS:
-            values[name] = am.ARGUMENTS[name](objects, side, route_key(route))  # type: ignore[arg-type]
-        else:
-            values[name] = am.NEUTRAL_ARGUMENTS[name]
-    return fill_path(route, values)
-
-
 def _line(name: str, method: str, answers: dict[str, str]) -> str:
     return f"{name:<35} {method:<6} " + " ".join(f"{answers[w]:<5}" for w in am.WHO).rstrip()
 
 
 def _walk(objects: am.Objects, row: am.Row, route: Route, side: object) -> dict[str, str]:
-    path = _path(objects, route, side)
+    path = am.path_for(objects, route, side)
     return {
         who: "-"
         if row.expected[who] == "-"
@@ -122,7 +108,7 @@ def _walk(objects: am.Objects, row: am.Row, route: Route, side: object) -> dict[
 
 @pytest.mark.parametrize("row", TABLE, ids=[row.name for row in TABLE])
 def test_each_person_gets_the_answer_the_matrix_gives(objects: am.Objects, row: am.Row) -> None:
-    for route in _routes_of(row):
+    for route in am.routes_of(row, TABLE):
         observed = _walk(objects, row, route, objects.world.bluebonnet)
         assert observed == row.expected, (
             f"{route.pattern}\nexpected: {_line(row.name, row.method, row.expected)}"
@@ -140,12 +126,12 @@ _THEIRS = {"ok": "404", "go": "404", "400": "404"}
 
 @pytest.mark.parametrize(
     "row",
-    [row for row in TABLE if any(_names_an_office_object(r) for r in _routes_of(row))],
+    [row for row in TABLE if any(_names_an_office_object(r) for r in am.routes_of(row, TABLE))],
     ids=lambda row: row.name,
 )
 def test_another_offices_object_is_not_found(objects: am.Objects, row: am.Row) -> None:
     expected = {who: _THEIRS.get(answer, answer) for who, answer in row.expected.items()}
-    for route in _routes_of(row):
+    for route in am.routes_of(row, TABLE):
         if not _names_an_office_object(route):
             continue
         observed = _walk(objects, row, route, objects.world.prairie)

@@ -45,10 +45,12 @@ def warning_seconds() -> int:
 
 
 def _draft_from(request: HttpRequest, path: str) -> dict[str, Any] | None:
+    # The browser's sign-out names the page in "path"; that is not one of the form's fields.
+    own = {"path"} if request.path_info == DRAFT_PATH else set()
     fields = {
         key: request.POST.getlist(key)
         for key in request.POST
-        if key not in SECRET_FIELDS and not key.startswith("_")
+        if key not in SECRET_FIELDS and key not in own and not key.startswith("_")
     }
     if not fields:
         return None
@@ -63,19 +65,25 @@ def _safe_path(request: HttpRequest, candidate: str) -> str:
     return reverse("portal:dashboard")
 
 
-def _expire(request: HttpRequest, *, reason: str) -> HttpResponse:
-    """Sign the person out, keeping any posted form as a draft, and send them to sign in
-    again with a way back to this page."""
-    is_draft_save = request.path_info == DRAFT_PATH
-    target = str(request.POST.get("path", "")) if is_draft_save else request.path
-    if request.method == "GET":
-        target = request.get_full_path()
+def _end(request: HttpRequest, target: str, *, reason: str) -> str:
+    """Sign the person out, keeping a posted form as a draft for ``target``; the sign-in
+    address that brings them back there."""
     target = _safe_path(request, target)
     draft = _draft_from(request, target.split("?")[0]) if request.method == "POST" else None
     logout(request)
     if draft is not None:
         request.session[DRAFT] = draft
-    login = f"{reverse('account_login')}?{urlencode({'next': target, 'ended': reason})}"
+    return f"{reverse('account_login')}?{urlencode({'next': target, 'ended': reason})}"
+
+
+def _expire(request: HttpRequest, *, reason: str) -> HttpResponse:
+    """A request that came after a limit: sign out, keeping any posted form as a draft, and
+    send the person to sign in again with a way back to this page."""
+    is_draft_save = request.path_info == DRAFT_PATH
+    target = str(request.POST.get("path", "")) if is_draft_save else request.path
+    if request.method == "GET":
+        target = request.get_full_path()
+    login = _end(request, target, reason=reason)
     if (
         is_draft_save
         or request.path_info in (PING_PATH, EXTEND_PATH)
@@ -124,14 +132,15 @@ def extend(request: HttpRequest) -> JsonResponse:
 
 @require_POST
 def save_draft(request: HttpRequest) -> JsonResponse:
-    """Keep a form's contents server-side for the page it belongs to (used by the browser just
-    before the idle limit; the middleware does the same for any post that arrives late)."""
+    """The browser's idle sign-out: keep the page's form server-side as a draft and end the
+    session. The browser's clock picks the moment, a little before or after the server's;
+    ending the session here makes the two agree, so the sign-in page that follows never
+    sends a still-signed-in person straight back to the page they timed out on."""
     if not request.user.is_authenticated:
         return JsonResponse({"signed_out": True}, status=401)
-    draft = _draft_from(request, _safe_path(request, str(request.POST.get("path", ""))))
-    if draft is not None:
-        request.session[DRAFT] = draft
-    return JsonResponse({"saved": draft is not None})
+    saved = bool(_draft_from(request, "/"))
+    login = _end(request, str(request.POST.get("path", "")), reason="idle")
+    return JsonResponse({"signed_out": True, "saved": saved, "login": login})
 
 
 def pop_draft(request: HttpRequest) -> dict[str, list[str]] | None:

@@ -67,6 +67,35 @@ def test_a_form_posted_after_the_limit_is_kept_and_restored_after_signing_in(wor
     assert client.get("/test/notes/").context["restored_draft"] is None  # only once
 
 
+def test_the_browsers_idle_sign_out_ends_the_session_even_a_moment_early(world: World) -> None:
+    """The page's clock may reach zero a moment before the server's: the sign-out it sends
+    still ends the session, so the sign-in page does not bounce the person back."""
+    client = world.client_for(world.clara)
+    client.get("/test/notes/")
+    _age(client, idle=15 * 60 - 1)
+    answer = client.post(
+        "/accounts/session/draft/", {"path": "/test/notes/", "notes": "left knee", "code": "1"}
+    ).json()
+    assert answer["signed_out"] is True
+    assert answer["saved"] is True
+    assert answer["login"] == "/accounts/login/?next=%2Ftest%2Fnotes%2F&ended=idle"
+    assert client.get("/accounts/login/?next=/test/notes/").status_code == 200
+    assert client.session[DRAFT]["fields"] == {"notes": ["left knee"]}
+
+
+def test_an_idle_sign_out_without_a_form_keeps_no_draft(world: World) -> None:
+    client = world.client_for(world.frank)
+    client.get("/dashboard/")
+    answer = client.post("/accounts/session/draft/", {"path": "/dashboard/"}).json()
+    assert answer == {
+        "signed_out": True,
+        "saved": False,
+        "login": "/accounts/login/?next=%2Fdashboard%2F&ended=idle",
+    }
+    assert DRAFT not in client.session
+    assert client.get("/dashboard/").status_code == 302
+
+
 def test_someone_else_signing_in_on_the_same_browser_does_not_get_the_draft(world: World) -> None:
     client = world.client_for(world.clara)
     client.get("/test/notes/")

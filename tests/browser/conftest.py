@@ -78,7 +78,9 @@ class ConsoleWatch:
 
 @pytest.fixture
 def page(browser: Browser, live_server: Any) -> Iterator[Page]:
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="en-US"
+    )
     # An init script is injected by the browser itself, so the page's CSP does not block it.
     context.add_init_script(path=str(AXE_SCRIPT))
     context.set_default_timeout(10_000)

@@ -1,7 +1,8 @@
 // The idle-timeout warning (WCAG 2.2.1): shown before the server signs the person out, with
-// one action to stay signed in. At the limit, any form marked data-he-draft is handed to the
-// server as a draft for this page before going to the sign-in page, which brings the person
-// back here with what they typed. Nothing is written to the browser's storage.
+// one action to stay signed in. At the limit, the server ends the session, keeping any form
+// marked data-he-draft as a draft for this page, and the browser goes to the sign-in page,
+// which brings the person back here with what they typed. Nothing is written to the
+// browser's storage.
 (function () {
   "use strict";
   var body = document.body;
@@ -53,15 +54,17 @@
       gone = true;
       window.location.assign(login);
     }
-    if (!form) { leave(); return; }
-    var data = new FormData(form);
+    // The server ends the session here too (keeping the form, if any, as a draft), so the
+    // sign-in page cannot send a still-signed-in person straight back.
+    var data = form ? new FormData(form) : new FormData();
     data.append("path", window.location.pathname);
-    // A draft save that does not answer must not keep the page open past the sign-out.
+    // A request that does not answer must not keep the page open past the sign-out.
     setTimeout(leave, 5000);
     post(body.getAttribute("data-draft-url"), data).finally(leave);
   }
   function tick() {
-    var left = Math.round((deadline - Date.now()) / 1000);
+    // Rounded up: the page never signs out before the limit it shows.
+    var left = Math.ceil((deadline - Date.now()) / 1000);
     if (left <= 0) { signOut(); return; }
     if (left <= warn) {
       openWarning();
