@@ -65,7 +65,12 @@ from django.utils import timezone
 from healtheos.accounts.models import User
 from healtheos.apiclients.models import ApiClient
 from healtheos.apiclients.services import apiclient_create, token_issue
-from healtheos.authorizations.models import AuthorizationAttachment, AuthorizationDraft
+from healtheos.authorizations.models import (
+    AuthorizationAttachment,
+    AuthorizationDraft,
+    AuthorizationRule,
+    Referral,
+)
 from healtheos.claims.models import Appeal, AppealAttachment, Submission
 from healtheos.core import attachments
 from healtheos.eligibility.models import BatchRun
@@ -244,17 +249,17 @@ api_authorization_submit            POST   401   401   401   401   401   401   4
 api_authorization                   GET    401   401   401   401   401   401   401   401   401   ok
 
 # -- merged with referrals, rule lookup, metrics, 278/PAS, pended claims, remittance API ------
-# Referral numbers are filled with a number on file nowhere (NEUTRAL_ARGUMENTS): the
-# referral pages' office isolation is proved in tests/authorizations/test_referrals.py.
+# Referrals and rules are walked with the office's own (a referral it made to its own
+# practitioner, a rule of its plan), then with Prairie's and Lakeshore's.
 referrals:list                      GET    login ok    no    no    ok    ok    no    no    no    login
 referrals:new                       GET    login ok    no    no    ok    no    no    no    no    login
-referrals:detail                    GET    login 404   no    no    404   404   no    no    no    login
-referrals:action                    POST   login 404   no    no    404   no    no    no    no    login
+referrals:detail                    GET    login ok    no    no    ok    ok    no    no    no    login
+referrals:action                    POST   login go    no    no    go    no    no    no    no    login
 pa_rules:lookup                     GET    login ok    ok    ok    ok    ok    ok    no    no    login
 pa_rules:api_requirements           GET    401   401   401   401   401   401   401   401   401   400
 pa_rules:payer_rules                GET    login 404   404   404   404   404   404   ok    404   login
-pa_rules:payer_rule_edit            GET    login 404   404   404   404   404   404   404   404   login
-pa_rules:payer_rule_delete          POST   login 404   404   404   404   404   404   404   404   login
+pa_rules:payer_rule_edit            GET    login 404   404   404   404   404   404   ok    404   login
+pa_rules:payer_rule_delete          POST   login 404   404   404   404   404   404   go    404   login
 pa_metrics:public                   GET    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
 pa_metrics:public_csv               GET    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
 pa_metrics:review_clock             GET    login 404   404   404   404   404   404   ok    404   login
@@ -292,6 +297,8 @@ class OfficeObjects:
     membership: Membership
     api_client: ApiClient
     registration: OfficeRegistration
+    referral: Referral
+    rule: AuthorizationRule
     token: str
 
 
@@ -330,11 +337,12 @@ ARGUMENTS: dict[str, Filler] = {
     "resource_id": lambda o, s, r: s.member.pk if r == "fhir:patient" else _coverage_pk(s),
     "user_id": lambda o, s, r: o.of(s).membership.user_id,
     "registration_id": lambda o, s, r: o.of(s).registration.pk,
+    "referral_number": lambda o, s, r: o.of(s).referral.referral_number,
+    # A plan's rule: Prairie's is Lakeshore's, which Sunrise's reviewer must not reach.
+    "rule_id": lambda o, s, r: o.of(s).rule.pk,
 }
 #: Arguments that name nothing of an office's: the same value on both walks.
 NEUTRAL_ARGUMENTS: dict[str, object] = {
-    "referral_number": "R000000000",
-    "rule_id": 999999,
     "which": "999",
     "token": "not-a-real-invitation",
     "key": "not-a-real-key",
@@ -510,6 +518,27 @@ def _office_objects(world: World, side: OfficeWorld, admin: User, other: User) -
         ],
     )
     token, _ = token_issue(client=every_scope, scopes=list(every_scope.scopes))
+    # A referral the office made to its own practitioner (so both sides of it are this
+    # office), and an authorization rule of its plan.
+    referral = Referral.objects.create(
+        plan=office.plan,
+        referral_number=f"R{side.claim.pk:09d}",
+        member=side.member,
+        referring_organization=office.organization,
+        referring_provider=side.practitioner,
+        servicing_organization=office.organization,
+        servicing_provider=side.practitioner,
+        visits=3,
+        valid_from=now.date(),
+        valid_to=now.date() + dt.timedelta(days=90),
+        created_at=now,
+    )
+    rule = AuthorizationRule.objects.create(
+        plan=office.plan,
+        line_of_business=side.member.coverages.first().line_of_business,  # type: ignore[union-attr]
+        procedure_code="99999",
+        description="Isolation-matrix rule",
+    )
     return OfficeObjects(
         submission=submission,
         appeal=appeal,
@@ -521,6 +550,8 @@ def _office_objects(world: World, side: OfficeWorld, admin: User, other: User) -
         membership=membership,
         api_client=api_client,
         registration=registration,
+        referral=referral,
+        rule=rule,
         token=token,
     )
 
