@@ -63,3 +63,11 @@ def test_every_row_of_the_security_table_names_a_test_or_says_not_covered() -> N
             continue
         last = row.rstrip(" |").rsplit("|", 1)[-1]
         assert "`tests/" in last or "not covered" in last, row
+
+
+def test_the_files_the_accessibility_audit_names_exist() -> None:
+    text = (ROOT / "docs" / "accessibility.md").read_text()
+    named = set(re.findall(r"`(tests/[^`\s]+\.py)`", text))
+    assert len(named) >= 4
+    missing = sorted(path for path in named if not (ROOT / path).is_file())
+    assert not missing, f"docs/accessibility.md names files that do not exist: {missing}"
