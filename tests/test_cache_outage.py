@@ -38,6 +38,7 @@ def cache_down(settings: Any) -> Iterator[None]:
     }
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     resilient.OUTAGE.down_until = 0.0
+    resilient.LOCAL.clear()
     yield
     resilient.OUTAGE.down_until = 0.0
 
@@ -51,11 +52,40 @@ def test_the_cache_answers_as_an_empty_cache_while_redis_is_down(cache_down: Non
     from django.core.cache import cache
 
     assert cache.get("anything", "default") == "default"
-    assert cache.add("key", 1) is True
     cache.set("key", 1)
+    assert cache.get("key") is None
     assert cache.get_many(["a", "b"]) == {}
-    assert counters.count(["a", "b"], timeout=60) == [0, 0]
     assert resilient.OUTAGE.is_open()
+
+
+def test_counts_and_claims_still_hold_within_a_process_while_redis_is_down(
+    cache_down: None,
+) -> None:
+    from django.core.cache import cache
+
+    assert counters.count(["a", "b"], timeout=60) == [1, 1]
+    assert counters.count(["a"], timeout=60) == [2]
+    assert cache.add("used-code", 1, timeout=30) is True
+    assert cache.add("used-code", 1, timeout=30) is False
+    cache.add("window", 0, timeout=60)
+    assert cache.incr("window") == 1
+    assert cache.incr("window", 2) == 3
+    assert cache.delete("used-code") is True
+    assert cache.add("used-code", 1, timeout=30) is True
+
+
+def test_with_redis_down_an_authenticator_code_still_works_once(
+    world: World, cache_down: None
+) -> None:
+    code = totp_code()
+    first = Client()
+    first.post("/accounts/login/", {"login": "bill", "password": TEST_PASSWORD})
+    assert first.post("/accounts/2fa/authenticate/", {"code": code})["Location"] == "/dashboard/"
+    again = Client()
+    again.post("/accounts/login/", {"login": "bill", "password": TEST_PASSWORD})
+    response = again.post("/accounts/2fa/authenticate/", {"code": code})
+    assert response.status_code == 200  # the form again, with its error
+    assert again.get("/dashboard/").status_code == 302
 
 
 def test_with_the_cache_down_people_sign_in_and_the_main_pages_serve(

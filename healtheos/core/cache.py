@@ -2,10 +2,16 @@
 
 Everything Healtheos keeps in the cache can be lost: sessions (``cached_db``) are in the
 database too, the plan host table is re-read, rate-limit counters and the second-factor
-replay guard are short-lived. So while Redis is down every cache call answers as an empty
-cache would (a read misses, a write is dropped, ``add`` succeeds) and logs one warning, and
-for a few seconds after a failure the cache is not tried at all, so that requests do not
-each wait for a refused or timed-out connection. docs/configuration.md lists what degrades.
+replay guard are short-lived. So while Redis is down a cache read misses and a write is
+dropped, as with an empty cache, and one warning is logged; for a few seconds after a
+failure the cache is not tried at all, so that requests do not each wait for a refused or
+timed-out connection.
+
+Counting and claiming (``incr``, ``add``: rate limits and the replay guard of
+authenticator codes) go to a small cache in this process instead, so that they still hold
+within each server process rather than switch off. Sessions never use those two calls, so
+no session is ever read from a copy one process holds. docs/configuration.md lists what
+degrades.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
@@ -56,18 +63,36 @@ class CacheOutage:
 
 OUTAGE = CacheOutage()
 
+#: Where counts and claims go while Redis is unreachable: this process's memory, bounded.
+LOCAL = LocMemCache("healtheos-cache-outage", {"TIMEOUT": 300, "OPTIONS": {"MAX_ENTRIES": 20000}})
+
 
 def guarded(call: Callable[[], T], fallback: T) -> T:
     """Run one cache call; answer ``fallback`` while the cache is unreachable."""
+    return guarded_or(call, lambda: fallback)
+
+
+def guarded_or(call: Callable[[], T], instead: Callable[[], T]) -> T:
+    """Run one cache call; while the cache is unreachable, run ``instead``."""
     if OUTAGE.is_open():
-        return fallback
+        return instead()
     try:
         result = call()
     except (RedisError, OSError) as error:
         OUTAGE.failed(error)
-        return fallback
+        return instead()
     OUTAGE.succeeded()
     return result
+
+
+def local_incr(key: str, delta: int, timeout: float | None) -> int:
+    """Count in this process's memory (the counter starts at zero if it has none)."""
+    LOCAL.add(key, 0, timeout=timeout)
+    try:
+        return int(LOCAL.incr(key, delta))
+    except ValueError:  # expired between add and incr
+        LOCAL.set(key, delta, timeout=timeout)
+        return delta
 
 
 class ResilientRedisCache(RedisCache):
@@ -76,8 +101,10 @@ class ResilientRedisCache(RedisCache):
     def add(
         self, key: Any, value: Any, timeout: float | None = DEFAULT_TIMEOUT, version: Any = None
     ) -> bool:
-        return guarded(
-            lambda: bool(super(ResilientRedisCache, self).add(key, value, timeout, version)), True
+        # The replay guard of authenticator codes claims each used code with ``add``.
+        return guarded_or(
+            lambda: bool(super(ResilientRedisCache, self).add(key, value, timeout, version)),
+            lambda: bool(LOCAL.add(self._local_key(key, version), value, self._local(timeout))),
         )
 
     def get(self, key: Any, default: Any = None, version: Any = None) -> Any:
@@ -94,7 +121,12 @@ class ResilientRedisCache(RedisCache):
         )
 
     def delete(self, key: Any, version: Any = None) -> bool:
-        return guarded(lambda: bool(super(ResilientRedisCache, self).delete(key, version)), False)
+        # What ``add`` claimed in this process during an outage is released here too (a
+        # lock taken with ``add`` is let go with ``delete``).
+        return guarded_or(
+            lambda: bool(super(ResilientRedisCache, self).delete(key, version)),
+            lambda: bool(LOCAL.delete(self._local_key(key, version))),
+        )
 
     def get_many(self, keys: Iterable[Any], version: Any = None) -> dict[Any, Any]:
         keys = list(keys)
@@ -104,10 +136,18 @@ class ResilientRedisCache(RedisCache):
         return guarded(lambda: bool(super(ResilientRedisCache, self).has_key(key, version)), False)
 
     def incr(self, key: Any, delta: int = 1, version: Any = None) -> int:
-        # As if the counter had just been created: a counted limit starts again.
-        return guarded(
-            lambda: int(super(ResilientRedisCache, self).incr(key, delta, version)), delta
+        # Counted in this process from the outage on: a limit starts again and holds per
+        # process.
+        return guarded_or(
+            lambda: int(super(ResilientRedisCache, self).incr(key, delta, version)),
+            lambda: local_incr(self._local_key(key, version), delta, self.default_timeout),
         )
+
+    def _local_key(self, key: Any, version: Any) -> str:
+        return str(self.make_key(key, version))
+
+    def _local(self, timeout: float | None) -> float | None:
+        return self.default_timeout if timeout is DEFAULT_TIMEOUT else timeout
 
     def set_many(
         self, data: dict[Any, Any], timeout: float | None = DEFAULT_TIMEOUT, version: Any = None
@@ -119,7 +159,10 @@ class ResilientRedisCache(RedisCache):
 
     def delete_many(self, keys: Iterable[Any], version: Any = None) -> None:
         keys = list(keys)
-        guarded(lambda: super(ResilientRedisCache, self).delete_many(keys, version), None)
+        guarded_or(
+            lambda: super(ResilientRedisCache, self).delete_many(keys, version),
+            lambda: LOCAL.delete_many([self._local_key(key, version) for key in keys]),
+        )
 
     def clear(self) -> None:
         guarded(lambda: super(ResilientRedisCache, self).clear(), None)

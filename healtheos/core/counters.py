@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
-from healtheos.core.cache import guarded
+from healtheos.core.cache import guarded_or, local_incr
 
 
 def count(keys: Sequence[str], *, timeout: int) -> list[int]:
@@ -32,9 +32,9 @@ def count(keys: Sequence[str], *, timeout: int) -> list[int]:
             replies = pipeline.execute()
             return [int(value) for value in replies[::2]]
 
-        # While Redis is unreachable nothing is counted (every counter reads 0): a limit
-        # degrades to "off" rather than refusing or failing the request.
-        return guarded(pipelined, [0] * len(full))
+        # While Redis is unreachable each process counts on its own: a limit then holds
+        # per process rather than refusing or failing the request.
+        return guarded_or(pipelined, lambda: [local_incr(key, 1, timeout) for key in full])
     values = []
     for key in keys:
         cache.add(key, 0, timeout=timeout)

@@ -28,9 +28,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def readyz(request: HttpRequest) -> JsonResponse:
     """The database answers, and so does the cache. A cache outage degrades rather than
     failing readiness (sessions fall back to the database; rate limits and the
-    authenticator-code replay guard are not enforced until it is back, see "When Redis is
-    down" in docs/configuration.md), so it is reported but only the database decides the
-    status code."""
+    authenticator-code replay guard hold per server process until it is back, see "When
+    Redis is down" in docs/configuration.md), so it is reported but only the database
+    decides the status code."""
     checks: dict[str, str] = {}
     status = 200
     try:
