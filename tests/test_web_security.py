@@ -83,6 +83,66 @@ def test_the_session_key_changes_at_the_password_and_again_at_the_second_factor(
         assert "_auth_user_id" not in other.session
 
 
+# -- session tokens in URLs ----------------------------------------------------------------
+
+#: Every attribute through which a page makes the browser ask for an address.
+URL_ATTRIBUTES = re.compile(
+    rb"""(?:href|src|action|formaction|hx-get|hx-post|hx-put|hx-delete|data-[\w-]+)\s*=\s*["']([^"']*)["']""",
+    re.I,
+)
+
+
+def test_the_session_key_never_appears_in_an_address_or_a_page(world: World) -> None:
+    """ASVS 3.1.1: through the whole sign-in (password, second factor, a ``next`` page), a
+    few pages and sign-out, no redirect and no address in a page carries the session key,
+    nor does any page's text; and a key offered in the query string signs nobody in."""
+    client = Client(REMOTE_ADDR=OFFICE)
+    keys: set[str] = set()
+    seen: list[tuple[str, str]] = []  # (where, address)
+    bodies: list[tuple[str, bytes]] = []
+    statuses: list[int] = []
+
+    def visit(method: str, path: str, data: dict[str, str] | None = None) -> None:
+        response = getattr(client, method)(path, data or {})
+        statuses.append(response.status_code)
+        if SESSION in client.cookies and client.cookies[SESSION].value:
+            keys.add(client.cookies[SESSION].value)
+        if "Location" in response:
+            seen.append((path, response["Location"]))
+        body = response.content
+        bodies.append((path, body))
+        seen.extend((path, url.decode()) for url in URL_ATTRIBUTES.findall(body))
+
+    visit("get", "/dashboard/")
+    visit("get", "/accounts/login/?next=/messages/")
+    visit(
+        "post",
+        "/accounts/login/?next=/messages/",
+        {"login": "alice", "password": TEST_PASSWORD, "next": "/messages/"},
+    )
+    visit("get", "/accounts/2fa/authenticate/")
+    visit("post", "/accounts/2fa/authenticate/", {"code": totp_code(), "next": "/messages/"})
+    assert seen[-1] == ("/accounts/2fa/authenticate/", "/messages/")
+    pages = ("/messages/", "/dashboard/", "/eligibility/", "/accounts/sessions/", "/accounts/2fa/")
+    for path in pages:
+        visit("get", path)
+        assert statuses[-1] == 200, path
+    signed_in_key = client.cookies[SESSION].value
+
+    # Offered in the address instead of the cookie, the live key is worth nothing.
+    stranger = Client(REMOTE_ADDR=OFFICE)
+    for name in (SESSION, "sessionid", "session"):
+        response = stranger.get(f"/dashboard/?{name}={signed_in_key}")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+
+    visit("post", "/accounts/logout/")
+    assert len(keys) >= 2  # a new key at the password and again at the second factor
+    assert len(seen) > 30
+    assert [(where, url) for where, url in seen for key in keys if key in url] == []
+    assert [where for where, body in bodies for key in keys if key.encode() in body] == []
+
+
 # -- cross-site request forgery ------------------------------------------------------------
 
 
