@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo serve test test-fast lint format typecheck migrations-check check bench proof install install-dev assets clean
+.PHONY: demo serve test test-fast lint format typecheck migrations-check check audit-deps bench proof install install-dev assets clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,15 @@ migrations-check: install-dev
 
 ## Lint, types, migrations and tests: what CI runs on each database
 check: lint typecheck migrations-check test
+
+## Known vulnerabilities in the pinned Python packages (both lock files, PyPI's data) and the
+## production npm packages (the npm registry's advisories); dependency-audit.toml lists the
+## accepted ones. Fails when a service cannot be asked; AUDIT_ARGS=--if-unreachable=warn
+## reports that without failing.
+AUDIT_ARGS ?=
+audit-deps: install-dev
+	$(BIN)/python -m healtheos.core.depaudit --lock requirements.lock \
+		--lock requirements-dev.lock --npm $(AUDIT_ARGS)
 
 ## Benchmarks; results go to docs/benchmarks.md
 bench: install-dev

@@ -214,6 +214,9 @@ ACCOUNT_ADAPTER = "healtheos.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# A changed password, email address or second factor is mailed to its owner (ASVS 2.2.3;
+# accounts/notifications.py).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # One mechanism counts failed sign-ins: Healtheos's own (accounts/signin.py, ADR 0002).
 #: Sign-in attempts per client address per minute, successful or not: a large practice signs
 #: in from one address on Monday morning, so this is generous; failures are limited
@@ -232,8 +235,12 @@ NETWORK_WINDOW_MINUTES = env_int("HEALTHEOS_NETWORK_WINDOW_MINUTES", 15, minimum
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 # Accept the authenticator code one 30-second step either side of now: phone clocks drift.
-# A code still works only once (allauth refuses replays).
+# A code still works only once, for as long as it is accepted (accounts/mfa_forms.py).
 MFA_TOTP_TOLERANCE = 1
+MFA_FORMS = {
+    "authenticate": "healtheos.accounts.mfa_forms.OnceAuthenticateForm",
+    "reauthenticate": "healtheos.accounts.mfa_forms.OnceReauthenticateForm",
+}
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 
 #: HIPAA automatic logoff (minutes idle) and the absolute session lifetime (hours).
@@ -296,6 +303,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# No CORS anywhere (ASVS 14.5.3): WhiteNoise would otherwise let every site read the static
+# files; the portal's pages load them from its own origin.
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -70,6 +70,9 @@ def test_counts_and_claims_still_hold_within_a_process_while_redis_is_down(
     cache.add("window", 0, timeout=60)
     assert cache.incr("window") == 1
     assert cache.incr("window", 2) == 3
+    cache.set("used-code", 2, timeout=90)  # a claim held longer is held longer here too
+    assert cache.get("used-code") is None  # reads still miss: nothing is served locally
+    assert cache.add("used-code", 1, timeout=30) is False
     assert cache.delete("used-code") is True
     assert cache.add("used-code", 1, timeout=30) is True
 

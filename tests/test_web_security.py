@@ -83,6 +83,66 @@ def test_the_session_key_changes_at_the_password_and_again_at_the_second_factor(
         assert "_auth_user_id" not in other.session
 
 
+# -- session tokens in URLs ----------------------------------------------------------------
+
+#: Every attribute through which a page makes the browser ask for an address.
+URL_ATTRIBUTES = re.compile(
+    rb"""(?:href|src|action|formaction|hx-get|hx-post|hx-put|hx-delete|data-[\w-]+)\s*=\s*["']([^"']*)["']""",
+    re.I,
+)
+
+
+def test_the_session_key_never_appears_in_an_address_or_a_page(world: World) -> None:
+    """ASVS 3.1.1: through the whole sign-in (password, second factor, a ``next`` page), a
+    few pages and sign-out, no redirect and no address in a page carries the session key,
+    nor does any page's text; and a key offered in the query string signs nobody in."""
+    client = Client(REMOTE_ADDR=OFFICE)
+    keys: set[str] = set()
+    seen: list[tuple[str, str]] = []  # (where, address)
+    bodies: list[tuple[str, bytes]] = []
+    statuses: list[int] = []
+
+    def visit(method: str, path: str, data: dict[str, str] | None = None) -> None:
+        response = getattr(client, method)(path, data or {})
+        statuses.append(response.status_code)
+        if SESSION in client.cookies and client.cookies[SESSION].value:
+            keys.add(client.cookies[SESSION].value)
+        if "Location" in response:
+            seen.append((path, response["Location"]))
+        body = response.content
+        bodies.append((path, body))
+        seen.extend((path, url.decode()) for url in URL_ATTRIBUTES.findall(body))
+
+    visit("get", "/dashboard/")
+    visit("get", "/accounts/login/?next=/messages/")
+    visit(
+        "post",
+        "/accounts/login/?next=/messages/",
+        {"login": "alice", "password": TEST_PASSWORD, "next": "/messages/"},
+    )
+    visit("get", "/accounts/2fa/authenticate/")
+    visit("post", "/accounts/2fa/authenticate/", {"code": totp_code(), "next": "/messages/"})
+    assert seen[-1] == ("/accounts/2fa/authenticate/", "/messages/")
+    pages = ("/messages/", "/dashboard/", "/eligibility/", "/accounts/sessions/", "/accounts/2fa/")
+    for path in pages:
+        visit("get", path)
+        assert statuses[-1] == 200, path
+    signed_in_key = client.cookies[SESSION].value
+
+    # Offered in the address instead of the cookie, the live key is worth nothing.
+    stranger = Client(REMOTE_ADDR=OFFICE)
+    for name in (SESSION, "sessionid", "session"):
+        response = stranger.get(f"/dashboard/?{name}={signed_in_key}")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+
+    visit("post", "/accounts/logout/")
+    assert len(keys) >= 2  # a new key at the password and again at the second factor
+    assert len(seen) > 30
+    assert [(where, url) for where, url in seen for key in keys if key in url] == []
+    assert [where for where, body in bodies for key in keys if key.encode() in body] == []
+
+
 # -- cross-site request forgery ------------------------------------------------------------
 
 
@@ -277,3 +337,114 @@ def test_session_keys_carry_well_over_128_bits() -> None:
     assert len(keys) == 200
     # 32 characters from 36 possible, from the operating system's random source: 165 bits.
     assert all(len(k or "") == 32 and re.fullmatch(r"[a-z0-9]+", k or "") for k in keys)
+
+
+# -- headers on every kind of response, and no CORS ----------------------------------------
+
+#: Referrer policies that never send a portal address (which could name a claim or a
+#: patient's search) to another site.
+STRICT_REFERRER_POLICIES = {"no-referrer", "same-origin"}
+
+
+def _every_kind_of_response(world: World) -> dict[str, object]:
+    """One response of each kind the portal sends, signed in, by token or anonymous."""
+    from healtheos.apiclients.services import apiclient_create, token_issue
+
+    api_client, _ = apiclient_create(
+        office=world.bluebonnet.office, actor=world.alice, name="PM", scopes=["eligibility"]
+    )
+    token, _ = token_issue(client=api_client, scopes=["eligibility"])
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    alice, rita, anonymous = (
+        world.client_for(world.alice),
+        world.client_for(world.rita),
+        Client(),
+    )
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(world.alice)
+    born = world.bluebonnet.member.birth_date.isoformat()
+    json_body = f'{{"member_id": "{world.bluebonnet.member.member_id}", "date_of_birth": "{born}"}}'
+    return {
+        "sign-in page": anonymous.get("/accounts/login/"),
+        "signed-in page": alice.get("/dashboard/"),
+        "redirect to sign in": anonymous.get("/dashboard/"),
+        "page not found": alice.get("/no-such-page/"),
+        "forbidden page": rita.get("/messages/new/"),
+        "refused forgery": strict.post("/messages/new/", {}),
+        "method not allowed": alice.delete("/claims/"),
+        "JSON API": anonymous.post(
+            "/api/v1/eligibility", json_body, content_type="application/json", **bearer
+        ),
+        "JSON API, unreadable": anonymous.post(
+            "/api/v1/eligibility", "{not json", content_type="application/json", **bearer
+        ),
+        "JSON API without a token": anonymous.post("/api/v1/eligibility", "{}", "application/json"),
+        "JSON API not found": anonymous.get("/api/v1/no-such-thing", **bearer),
+        "OpenAPI description": anonymous.get("/api/v1/openapi.json"),
+        "FHIR capability statement": anonymous.get("/fhir/r4/metadata"),
+        "FHIR read": anonymous.get(f"/fhir/r4/Patient/{world.bluebonnet.member.pk}", **bearer),
+        "X12 endpoint": anonymous.post(
+            "/x12/v1/realtime", "ISA*garbage~", content_type="application/edi-x12", **bearer
+        ),
+        "X12 endpoint without a token": anonymous.post(
+            "/x12/v1/realtime", "ISA~", content_type="application/edi-x12"
+        ),
+        "static file": anonymous.get("/static/healtheos/app.css"),
+        "static file not found": anonymous.get("/static/healtheos/no-such-file.css"),
+        "health check": anonymous.get("/healthz"),
+    }
+
+
+def test_every_kind_of_response_forbids_sniffing_and_keeps_the_referrer_on_site(
+    world: World,
+) -> None:
+    """ASVS 14.4.4 and 14.4.6: pages, error pages, the JSON, FHIR and X12 APIs and static
+    files alike say ``nosniff`` and a referrer policy that sends nothing to other sites."""
+    assert settings.SECURE_REFERRER_POLICY in STRICT_REFERRER_POLICIES
+    responses = _every_kind_of_response(world)
+    statuses = {kind: r.status_code for kind, r in responses.items()}  # type: ignore[attr-defined]
+    assert set(statuses.values()) >= {200, 302, 400, 401, 403, 404, 405}, statuses
+    missing = [
+        (kind, statuses[kind])
+        for kind, response in responses.items()
+        if response.get("X-Content-Type-Options") != "nosniff"  # type: ignore[attr-defined]
+        or response.get("Referrer-Policy") not in STRICT_REFERRER_POLICIES  # type: ignore[attr-defined]
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/accounts/login/",
+        "/dashboard/",
+        "/api/v1/eligibility",
+        "/api/v1/openapi.json",
+        "/fhir/r4/metadata",
+        "/fhir/r4/Patient/1",
+        "/x12/v1/realtime",
+        "/oauth/token",
+        "/static/healtheos/app.css",
+        "/no-such-page/",
+    ],
+)
+def test_no_response_allows_another_site_to_read_it(world: World, path: str) -> None:
+    """ASVS 14.5.3: no CORS at all. A preflight from another site is answered without any
+    ``Access-Control-Allow-*`` header, and so is the request itself, whatever its origin."""
+    client = world.client_for(world.alice)
+    origin = {"HTTP_ORIGIN": "https://evil.example"}
+    preflight = client.options(
+        path,
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization, content-type",
+        **origin,
+    )
+    answers = [
+        preflight,
+        client.get(path, **origin),
+        client.post(path, "{}", content_type="application/json", **origin),
+        client.get(path, HTTP_ORIGIN="null"),
+    ]
+    for response in answers:
+        cors = [h for h in response.headers if h.lower().startswith("access-control-")]
+        assert cors == [], (path, response.status_code, cors)

@@ -16,6 +16,7 @@ from django.shortcuts import render
 
 from healtheos.accounts import network, signin
 from healtheos.accounts.models import SignInOutcome, User
+from healtheos.accounts.notifications import account_change_notify
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
@@ -59,6 +60,23 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         request.session.cycle_key()
         response: HttpResponse | None = super().pre_login(request, user, **kwargs)
         return response
+
+    def send_notification_mail(
+        self,
+        template_prefix: str,
+        user: Any,
+        context: dict[str, Any] | None = None,
+        email: str | None = None,
+    ) -> None:
+        """allauth's notice that a password, email address or second factor changed, sent in
+        the portal's words and without health information (``notifications.py``)."""
+        from allauth.account import app_settings
+
+        if not app_settings.EMAIL_NOTIFICATIONS:
+            return
+        account_change_notify(
+            user=user, template=template_prefix, request=self.request, context=context, email=email
+        )
 
     def get_login_stages(self) -> list[str]:
         """allauth's stages, with its second-factor stage replaced by the one that knows

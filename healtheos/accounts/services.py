@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 from healtheos.accounts.devices import devices_revoke_all
 from healtheos.accounts.models import User
+from healtheos.accounts.notifications import SECOND_FACTOR_RESET, account_change_notify
 from healtheos.audit.services import audit_record
 
 
@@ -46,13 +47,20 @@ def sessions_revoke_all(
 
 def mfa_reset(*, user: User, actor: User, reason: str, request: HttpRequest | None = None) -> None:
     """Remove every second factor (for a lost phone): the person enrolls again at their
-    next sign-in, and their current sessions end."""
+    next sign-in, their current sessions end, and they are told by email."""
     from allauth.mfa.models import Authenticator
 
     with transaction.atomic():
         Authenticator.objects.filter(user=user).delete()
         audit_record(
             action="mfa.reset", actor=actor, obj=user, request=request, detail={"reason": reason}
+        )
+        # The browser in the request is the administrator's, not the person's: left out.
+        actor_name = actor.get_full_name() or actor.username
+        transaction.on_commit(
+            lambda: account_change_notify(
+                user=user, template=SECOND_FACTOR_RESET, context={"actor_name": actor_name}
+            )
         )
     sessions_revoke_all(user=user, actor=actor, reason="second factor reset", request=request)
     devices_revoke_all(user=user, actor=actor, reason="second factor reset", request=request)

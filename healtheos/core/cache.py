@@ -113,7 +113,16 @@ class ResilientRedisCache(RedisCache):
     def set(
         self, key: Any, value: Any, timeout: float | None = DEFAULT_TIMEOUT, version: Any = None
     ) -> None:
-        guarded(lambda: super(ResilientRedisCache, self).set(key, value, timeout, version), None)
+        guarded_or(
+            lambda: super(ResilientRedisCache, self).set(key, value, timeout, version),
+            lambda: self._local_update(self._local_key(key, version), value, timeout),
+        )
+
+    def _local_update(self, key: str, value: Any, timeout: float | None) -> None:
+        # Only a claim or count this process holds (made with ``add``/``incr``) is updated:
+        # anything else, sessions above all, is never kept in a process-local copy.
+        if LOCAL.has_key(key):
+            LOCAL.set(key, value, self._local(timeout))
 
     def touch(self, key: Any, timeout: float | None = DEFAULT_TIMEOUT, version: Any = None) -> bool:
         return guarded(

@@ -3,6 +3,9 @@ before the password is verified."""
 
 from __future__ import annotations
 
+import time
+
+import pytest
 from django.test import Client, override_settings
 from django.utils import timezone
 
@@ -149,3 +152,55 @@ def test_a_successful_sign_in_clears_the_failure_count(world: World) -> None:
     client, _ = sign_in("alice")
     client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
     assert User.objects.get(username="alice").failed_sign_ins == 0
+
+
+def test_an_authenticator_code_works_once_for_as_long_as_it_is_accepted(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ASVS 2.8.4: a code that signed someone in is refused for any later sign-in, right away
+    and for the whole time the code would otherwise still be accepted (one 30-second step
+    either side of its own, ``MFA_TOTP_TOLERANCE``), while a fresh code still works."""
+    step = 30
+    start = (int(time.time()) // step) * step + 1  # one second into a step
+    clock = {"now": float(start)}
+    monkeypatch.setattr(time, "time", lambda: clock["now"])
+    code = totp_code()
+
+    first, _ = sign_in("alice")
+    assert first.post("/accounts/2fa/authenticate/", {"code": code}).status_code == 302
+    assert first.get("/dashboard/").status_code == 200
+
+    # Late in the next step: the code itself is still accepted by the tolerance.
+    for seconds_later in (0, 20, step + 25):
+        clock["now"] = start + seconds_later
+        replay, response = sign_in("alice")
+        assert response["Location"] == "/accounts/2fa/authenticate/"
+        response = replay.post("/accounts/2fa/authenticate/", {"code": code})
+        assert response.status_code == 200, seconds_later
+        assert "Incorrect code" in str(response.context["form"].errors)
+        assert replay.get("/dashboard/").status_code == 302
+
+    assert (
+        SignInAttempt.objects.filter(user=world.alice, outcome=SignInOutcome.MFA_FAILED).count()
+        == 3
+    )
+    fresh, _ = sign_in("alice")
+    assert fresh.post("/accounts/2fa/authenticate/", {"code": totp_code()}).status_code == 302
+    assert fresh.get("/dashboard/").status_code == 200
+
+
+def test_the_code_that_signed_in_does_not_also_confirm_a_factor_change_later(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start = (int(time.time()) // 30) * 30 + 1
+    clock = {"now": float(start)}
+    monkeypatch.setattr(time, "time", lambda: clock["now"])
+    code = totp_code()
+    client, _ = sign_in("alice")
+    assert client.post("/accounts/2fa/authenticate/", {"code": code}).status_code == 302
+    clock["now"] = start + 55
+    response = client.post("/accounts/2fa/reauthenticate/", {"code": code})
+    assert response.status_code == 200
+    assert "Incorrect code" in str(response.context["form"].errors)
+    response = client.post("/accounts/2fa/reauthenticate/", {"code": totp_code()})
+    assert response.status_code == 302
