@@ -42,6 +42,15 @@ def totp_code(secret: str = TEST_TOTP_SECRET, step: int = 0) -> str:
     return format_hotp_value(hotp_value(secret, counter))
 
 
+def api_token(*, office: Office, actor: User | None, scopes: list[str], name: str = "PM") -> str:
+    """A bearer token of a new API client of ``office`` holding ``scopes``."""
+    from healtheos.apiclients.services import apiclient_create, token_issue
+
+    client, _ = apiclient_create(office=office, actor=actor, name=name, scopes=scopes)
+    raw, _ = token_issue(client=client, scopes=scopes)
+    return raw
+
+
 def npi_for(sequence: int, entity_type: int = 1) -> str:
     stem = f"{entity_type}{sequence:08d}"
     return stem + str(luhn_digit_for_npi(stem))

@@ -14,13 +14,13 @@ import pytest
 from django.test import Client
 
 from healtheos.accounts.models import User
-from healtheos.apiclients.services import apiclient_create, token_issue
 from healtheos.claims.models import Claim
 from healtheos.interop.x12 import Interchange, build_interchange, read_271
 from healtheos.members.models import Member
 from healtheos.messaging.models import Thread
 from tests.conftest import World
 from tests.eligibility.conftest import Family, family
+from tests.factories import api_token
 
 __all__ = ["family"]  # the eligibility tests' family, as a fixture here too
 
@@ -46,11 +46,7 @@ BORN = "1980-05-17"
 
 @pytest.fixture
 def token(world: World) -> str:
-    client, _ = apiclient_create(
-        office=world.bluebonnet.office, actor=world.alice, name="PM", scopes=["eligibility"]
-    )
-    raw, _ = token_issue(client=client, scopes=["eligibility"])
-    return raw
+    return api_token(office=world.bluebonnet.office, actor=world.alice, scopes=["eligibility"])
 
 
 def _counts() -> dict[str, int]:

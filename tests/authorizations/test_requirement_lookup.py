@@ -9,12 +9,12 @@ import json
 import pytest
 from django.test import Client
 
-from healtheos.apiclients.services import apiclient_create, token_issue
 from healtheos.audit.models import AuditEvent
 from healtheos.authorizations.models import AuthorizationRule
 from healtheos.authorizations.rules import RuleInputError, requirement_for
 from healtheos.plans.models import LineOfBusiness
 from tests.conftest import World
+from tests.factories import api_token
 
 MEDICAID = LineOfBusiness.MEDICAID
 
@@ -160,11 +160,7 @@ def test_the_claim_form_links_to_the_lookup(world: World) -> None:
 
 @pytest.fixture
 def token(world: World) -> str:
-    client, _ = apiclient_create(
-        office=world.bluebonnet.office, actor=world.alice, name="PM", scopes=["authorizations"]
-    )
-    raw, _ = token_issue(client=client, scopes=["authorizations"])
-    return raw
+    return api_token(office=world.bluebonnet.office, actor=world.alice, scopes=["authorizations"])
 
 
 def test_the_api_answers_with_the_same_rules(world: World, rules: None, token: str) -> None:
@@ -195,10 +191,7 @@ def test_the_api_names_bad_parameters_in_a_problem(world: World, token: str) -> 
 
 
 def test_the_api_needs_the_authorizations_scope(world: World) -> None:
-    client, _ = apiclient_create(
-        office=world.bluebonnet.office, actor=world.alice, name="PM", scopes=["eligibility"]
-    )
-    raw, _ = token_issue(client=client, scopes=["eligibility"])
+    raw = api_token(office=world.bluebonnet.office, actor=world.alice, scopes=["eligibility"])
     response = Client().get(
         "/api/v1/authorizations/requirements",
         {"line_of_business": MEDICAID, "procedure_code": "70551"},
@@ -305,10 +298,7 @@ def test_the_dashboard_links_to_the_lookup(world: World) -> None:
 
 
 def test_the_api_answers_from_the_tokens_own_plan(world: World, rules: None) -> None:
-    client, _ = apiclient_create(
-        office=world.prairie.office, actor=world.olga, name="PM", scopes=["authorizations"]
-    )
-    raw, _ = token_issue(client=client, scopes=["authorizations"])
+    raw = api_token(office=world.prairie.office, actor=world.olga, scopes=["authorizations"])
     data = (
         Client()
         .get(

@@ -7,10 +7,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from healtheos.apiclients.services import apiclient_create, token_issue
 from healtheos.claims.models import Submission
 from tests.claims.x12_submissions import file_837
 from tests.conftest import World
+from tests.factories import api_token
 
 
 @pytest.fixture(autouse=True)
@@ -57,11 +57,7 @@ def test_read_only_users_cannot_submit(world: World) -> None:
 
 @pytest.fixture
 def token(world: World) -> str:
-    client, _ = apiclient_create(
-        office=world.bluebonnet.office, actor=world.alice, name="PM", scopes=["claims.submit"]
-    )
-    raw, _ = token_issue(client=client, scopes=["claims.submit"])
-    return raw
+    return api_token(office=world.bluebonnet.office, actor=world.alice, scopes=["claims.submit"])
 
 
 def test_the_api_takes_an_837_and_serves_its_acknowledgments(world: World, token: str) -> None:

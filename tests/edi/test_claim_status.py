@@ -9,11 +9,11 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from healtheos.apiclients.services import apiclient_create, token_issue
 from healtheos.claims.models import Claim
 from healtheos.edi.models import Exchange
 from healtheos.interop.x12 import Interchange, build_interchange, read_277
 from tests.conftest import World
+from tests.factories import api_token
 
 URL = "/x12/v1/realtime"
 AT = dt.datetime(2026, 12, 4, 9, 30, tzinfo=dt.UTC)
@@ -21,11 +21,7 @@ AT = dt.datetime(2026, 12, 4, 9, 30, tzinfo=dt.UTC)
 
 @pytest.fixture
 def token(world: World) -> str:
-    client, _ = apiclient_create(
-        office=world.bluebonnet.office, actor=world.alice, name="PM", scopes=["claims.read"]
-    )
-    raw, _ = token_issue(client=client, scopes=["claims.read"])
-    return raw
+    return api_token(office=world.bluebonnet.office, actor=world.alice, scopes=["claims.read"])
 
 
 def x12_276(
@@ -113,10 +109,9 @@ def test_a_provider_not_on_file_is_rejected_at_its_level(world: World, token: st
 
 
 def test_claim_status_needs_the_claims_scope(world: World) -> None:
-    client, _ = apiclient_create(
-        office=world.bluebonnet.office, actor=world.alice, name="Elig", scopes=["eligibility"]
+    raw = api_token(
+        office=world.bluebonnet.office, actor=world.alice, scopes=["eligibility"], name="Elig"
     )
-    raw, _ = token_issue(client=client, scopes=["eligibility"])
     claim = world.bluebonnet.claim
     response = post(raw, x12_276(world, claim, number=claim.claim_number))
     assert response.status_code == 403

@@ -12,7 +12,6 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from healtheos.apiclients.services import apiclient_create, token_issue
 from healtheos.edi.models import Exchange
 from healtheos.eligibility.models import Inquiry
 from healtheos.interop.x12 import (
@@ -24,6 +23,7 @@ from healtheos.interop.x12 import (
 from healtheos.interop.x12.core_envelope import build_multipart, parse_core_response
 from tests.conftest import World
 from tests.eligibility.conftest import Family
+from tests.factories import api_token
 
 URL = "/x12/v1/realtime"
 AT = dt.datetime(2026, 12, 4, 9, 30)
@@ -31,11 +31,7 @@ AT = dt.datetime(2026, 12, 4, 9, 30)
 
 @pytest.fixture
 def token(world: World) -> str:
-    client, _ = apiclient_create(
-        office=world.bluebonnet.office, actor=world.alice, name="PM", scopes=["eligibility"]
-    )
-    raw, _ = token_issue(client=client, scopes=["eligibility"])
-    return raw
+    return api_token(office=world.bluebonnet.office, actor=world.alice, scopes=["eligibility"])
 
 
 def x12_270(
@@ -244,10 +240,9 @@ def test_several_270_sets_in_one_real_time_request_are_refused(
 
 def test_it_needs_a_token_with_the_eligibility_scope(world: World, family: Family) -> None:
     assert post_raw("nope", x12_270(world, family)).status_code == 401
-    client, _ = apiclient_create(
-        office=world.bluebonnet.office, actor=world.alice, name="Claims", scopes=["claims.read"]
+    raw = api_token(
+        office=world.bluebonnet.office, actor=world.alice, scopes=["claims.read"], name="Claims"
     )
-    raw, _ = token_issue(client=client, scopes=["claims.read"])
     response = post_raw(raw, x12_270(world, family))
     assert response.status_code == 403
     assert "eligibility" in response.json()["detail"]

@@ -7,21 +7,17 @@ import json
 import pytest
 from django.test import Client
 
-from healtheos.apiclients.services import apiclient_create, token_issue
 from healtheos.eligibility.models import Inquiry
 from tests.conftest import World
 from tests.eligibility.conftest import Family
+from tests.factories import api_token
 
 URL = "/api/v1/eligibility"
 
 
 @pytest.fixture
 def token(world: World) -> str:
-    client, _ = apiclient_create(
-        office=world.bluebonnet.office, actor=world.alice, name="PM", scopes=["eligibility"]
-    )
-    raw, _ = token_issue(client=client, scopes=["eligibility"])
-    return raw
+    return api_token(office=world.bluebonnet.office, actor=world.alice, scopes=["eligibility"])
 
 
 def post(token: str, body: object) -> object:

@@ -16,19 +16,17 @@ from fhir.resources.R4B.coverageeligibilityresponse import CoverageEligibilityRe
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhir.resources.R4B.patient import Patient
 
-from healtheos.apiclients.services import apiclient_create, token_issue
 from healtheos.eligibility.models import Inquiry
 from tests.conftest import World
 from tests.eligibility.conftest import Family
+from tests.factories import api_token
 
 
 @pytest.fixture
 def token(world: World) -> str:
-    client, _ = apiclient_create(
-        office=world.bluebonnet.office, actor=world.alice, name="EHR", scopes=["eligibility"]
+    return api_token(
+        office=world.bluebonnet.office, actor=world.alice, scopes=["eligibility"], name="EHR"
     )
-    raw, _ = token_issue(client=client, scopes=["eligibility"])
-    return raw
 
 
 def request_body(
