@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
@@ -591,6 +592,63 @@ def _locked(authorization: PriorAuthorization) -> PriorAuthorization:
     return PriorAuthorization.objects.payer_wide().select_for_update().get(pk=authorization.pk)
 
 
+@dataclass
+class _OfficeChange:
+    authorization: PriorAuthorization
+    stored: list[str]
+
+
+@contextmanager
+def _office_change(office: Office, authorization: PriorAuthorization) -> Iterator[_OfficeChange]:
+    """The office's own request, re-read under a row lock for a change made in one
+    transaction; another office's is refused. Documents stored during the change are
+    removed again if it fails, so nothing is ever half stored."""
+    change: _OfficeChange | None = None
+    try:
+        with transaction.atomic():
+            locked = (
+                PriorAuthorization.objects.for_office(office)
+                .select_for_update()
+                .filter(pk=authorization.pk)
+                .first()
+            )
+            if locked is None:
+                raise PermissionDenied("not this office's request")
+            change = _OfficeChange(locked, stored=[])
+            yield change
+    except Exception:
+        for name in change.stored if change else ():
+            attachment_store.remove(name)
+        raise
+
+
+def _office_recorded(
+    change: _OfficeChange,
+    *,
+    event: AuthorizationEvent,
+    attachments: Sequence[Upload],
+    action: str,
+    actor: User | None,
+    office: Office,
+    at: dt.datetime,
+) -> None:
+    """The documents of the office's change stored with its event, the change audited and
+    the office notified."""
+    authorization = change.authorization
+    change.stored = _store_uploads(
+        authorization, attachments, event=event, at=at, field="attachments"
+    )
+    audit_record(
+        action=action,
+        actor=actor,
+        office=office,
+        obj=authorization,
+        member_pk=authorization.member_id,
+        detail={"attachments": len(change.stored)},
+    )
+    _after_change(authorization, at=at)
+
+
 def authorization_review_start(
     *, authorization: PriorAuthorization, reviewer: User, at: dt.datetime | None = None
 ) -> PriorAuthorization:
@@ -676,59 +734,40 @@ def authorization_respond(
     if not answer.strip() and not attachments:
         raise ValidationError({"answer": ["Write an answer or attach the documents asked for."]})
     now = _now(at)
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            locked = (
-                PriorAuthorization.objects.for_office(office)
-                .select_for_update()
-                .filter(pk=authorization.pk)
-                .first()
-            )
-            if locked is None:
-                raise PermissionDenied("not this office's request")
-            authorization = locked
-            _require(
-                authorization, frozenset({AuthorizationStatus.PENDED}), "answered (not pended)"
-            )
-            paused_since = authorization.clock_paused_at or now
-            waited = max(now - paused_since, dt.timedelta(0))
-            due_before = authorization.due_at
-            if authorization.due_at is not None:
-                authorization.due_at = authorization.due_at + waited
-            authorization.status = AuthorizationStatus.IN_REVIEW
-            authorization.clock_paused_at = None
-            authorization.save(update_fields=["status", "due_at", "clock_paused_at"])
-            event = _event(
-                authorization,
-                AuthorizationStatus.IN_REVIEW,
-                at=now,
-                actor=actor,
-                note=answer.strip(),
-                detail={
-                    "clock_rule": codes.RESUME_RULE,
-                    "paused_seconds": int(waited.total_seconds()),
-                    "due_before": due_before.isoformat() if due_before else "",
-                    "due_at": authorization.due_at.isoformat() if authorization.due_at else "",
-                    "answer": True,
-                },
-            )
-            stored = _store_uploads(
-                authorization, attachments, event=event, at=now, field="attachments"
-            )
-            audit_record(
-                action="authorizations.info_answered",
-                actor=actor,
-                office=office,
-                obj=authorization,
-                member_pk=authorization.member_id,
-                detail={"attachments": len(stored)},
-            )
-            _after_change(authorization, at=now)
-    except Exception:
-        for name in stored:
-            attachment_store.remove(name)
-        raise
+    with _office_change(office, authorization) as change:
+        authorization = change.authorization
+        _require(authorization, frozenset({AuthorizationStatus.PENDED}), "answered (not pended)")
+        paused_since = authorization.clock_paused_at or now
+        waited = max(now - paused_since, dt.timedelta(0))
+        due_before = authorization.due_at
+        if authorization.due_at is not None:
+            authorization.due_at = authorization.due_at + waited
+        authorization.status = AuthorizationStatus.IN_REVIEW
+        authorization.clock_paused_at = None
+        authorization.save(update_fields=["status", "due_at", "clock_paused_at"])
+        event = _event(
+            authorization,
+            AuthorizationStatus.IN_REVIEW,
+            at=now,
+            actor=actor,
+            note=answer.strip(),
+            detail={
+                "clock_rule": codes.RESUME_RULE,
+                "paused_seconds": int(waited.total_seconds()),
+                "due_before": due_before.isoformat() if due_before else "",
+                "due_at": authorization.due_at.isoformat() if authorization.due_at else "",
+                "answer": True,
+            },
+        )
+        _office_recorded(
+            change,
+            event=event,
+            attachments=attachments,
+            action="authorizations.info_answered",
+            actor=actor,
+            office=office,
+            at=now,
+        )
     return authorization
 
 
@@ -940,76 +979,59 @@ def authorization_appeal(
     if len(attachments) > MAX_ATTACHMENTS:
         raise ValidationError({"attachments": [f"At most {MAX_ATTACHMENTS} documents."]})
     now = _now(at)
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            locked = (
-                PriorAuthorization.objects.for_office(office)
-                .select_for_update()
-                .filter(pk=authorization.pk)
+    with _office_change(office, authorization) as change:
+        authorization = change.authorization
+        if authorization.status in OPEN_STATUSES:
+            last_decision = (
+                authorization.timeline.filter(status__in=DECIDED_STATUSES)
+                .order_by("-at", "-id")
                 .first()
             )
-            if locked is None:
-                raise PermissionDenied("not this office's request")
-            authorization = locked
-            if authorization.status in OPEN_STATUSES:
-                last_decision = (
-                    authorization.timeline.filter(status__in=DECIDED_STATUSES)
-                    .order_by("-at", "-id")
-                    .first()
-                )
-                if (
-                    last_decision is not None
-                    and authorization.timeline.filter(
-                        detail__appeal=True, at__gte=last_decision.at
-                    ).exists()
-                ):
-                    # The same appeal sent twice: it is already in the plan's queue.
-                    return authorization
-            _require(
-                authorization,
-                frozenset({AuthorizationStatus.DENIED, AuthorizationStatus.PARTIALLY_APPROVED}),
-                "appealed (only a denial or a partial approval can be)",
+            if (
+                last_decision is not None
+                and authorization.timeline.filter(
+                    detail__appeal=True, at__gte=last_decision.at
+                ).exists()
+            ):
+                # The same appeal sent twice: it is already in the plan's queue.
+                return authorization
+        _require(
+            authorization,
+            frozenset({AuthorizationStatus.DENIED, AuthorizationStatus.PARTIALLY_APPROVED}),
+            "appealed (only a denial or a partial approval can be)",
+        )
+        assert authorization.decided_at is not None
+        deadline = authorization.decided_at + dt.timedelta(days=codes.APPEAL_FILING_DAYS)
+        if now > deadline:
+            raise AuthorizationConflict(
+                f"Appeals must be filed within {codes.APPEAL_FILING_DAYS} days of the "
+                f"decision; the window closed on {deadline:%m/%d/%Y}."
             )
-            assert authorization.decided_at is not None
-            deadline = authorization.decided_at + dt.timedelta(days=codes.APPEAL_FILING_DAYS)
-            if now > deadline:
-                raise AuthorizationConflict(
-                    f"Appeals must be filed within {codes.APPEAL_FILING_DAYS} days of the "
-                    f"decision; the window closed on {deadline:%m/%d/%Y}."
-                )
-            authorization.status = AuthorizationStatus.SUBMITTED
-            authorization.due_at = now + codes.DECISION_WINDOWS[authorization.urgency]
-            authorization.clock_paused_at = None
-            authorization.save(update_fields=["status", "due_at", "clock_paused_at"])
-            event = _event(
-                authorization,
-                AuthorizationStatus.SUBMITTED,
-                at=now,
-                actor=actor,
-                note=reason.strip(),
-                detail={
-                    "appeal": True,
-                    "clock_rule": codes.APPEAL_RULES[authorization.urgency],
-                    "due_at": authorization.due_at.isoformat(),
-                },
-            )
-            stored = _store_uploads(
-                authorization, attachments, event=event, at=now, field="attachments"
-            )
-            audit_record(
-                action="authorizations.appealed",
-                actor=actor,
-                office=office,
-                obj=authorization,
-                member_pk=authorization.member_id,
-                detail={"attachments": len(stored)},
-            )
-            _after_change(authorization, at=now)
-    except Exception:
-        for name in stored:
-            attachment_store.remove(name)
-        raise
+        authorization.status = AuthorizationStatus.SUBMITTED
+        authorization.due_at = now + codes.DECISION_WINDOWS[authorization.urgency]
+        authorization.clock_paused_at = None
+        authorization.save(update_fields=["status", "due_at", "clock_paused_at"])
+        event = _event(
+            authorization,
+            AuthorizationStatus.SUBMITTED,
+            at=now,
+            actor=actor,
+            note=reason.strip(),
+            detail={
+                "appeal": True,
+                "clock_rule": codes.APPEAL_RULES[authorization.urgency],
+                "due_at": authorization.due_at.isoformat(),
+            },
+        )
+        _office_recorded(
+            change,
+            event=event,
+            attachments=attachments,
+            action="authorizations.appealed",
+            actor=actor,
+            office=office,
+            at=now,
+        )
     return authorization
 
 
@@ -1023,16 +1045,8 @@ def authorization_withdraw(
 ) -> PriorAuthorization:
     """The office no longer needs the request; only one not yet decided can be withdrawn."""
     now = _now(at)
-    with transaction.atomic():
-        locked = (
-            PriorAuthorization.objects.for_office(office)
-            .select_for_update()
-            .filter(pk=authorization.pk)
-            .first()
-        )
-        if locked is None:
-            raise PermissionDenied("not this office's request")
-        authorization = locked
+    with _office_change(office, authorization) as change:
+        authorization = change.authorization
         _require(authorization, OPEN_STATUSES, "withdrawn")
         authorization.status = AuthorizationStatus.WITHDRAWN
         authorization.clock_paused_at = None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -326,35 +327,58 @@ def _detail(
     )
 
 
+def _send_with_documents(
+    request: HttpRequest,
+    authorization: PriorAuthorization,
+    form: forms.Form,
+    send: Callable[..., PriorAuthorization],
+    *,
+    text_field: str,
+    sent: str,
+) -> HttpResponse | None:
+    """The office's answer or appeal, with its documents, sent through its service: a
+    redirect to the request once sent, or None with the form's errors set."""
+    if not form.is_valid():
+        return None
+    if len(request.FILES.getlist("documents")) > MAX_FILES:
+        form.add_error("documents", f"Attach at most {MAX_FILES} files.")
+        return None
+    try:
+        send(
+            office=_office(request),
+            authorization=authorization,
+            actor=signed_in_user(request),
+            attachments=_uploads(request),
+            **{text_field: form.cleaned_data[text_field]},
+        )
+    except ValidationError as error:
+        for key, texts in error.message_dict.items():
+            for text in texts:
+                form.add_error("documents" if key == "attachments" else text_field, text)
+        return None
+    except AuthorizationConflict as error:
+        form.add_error(None, str(error))
+        return None
+    messages.success(request, sent)
+    return HttpResponseRedirect(
+        reverse("authorizations:detail", args=[authorization.tracking_number])
+    )
+
+
 @office_function_required(Function.AUTHORIZATIONS_SUBMIT)
 @require_POST
 def answer(request: HttpRequest, tracking_number: str) -> HttpResponse:
     authorization = _get(request, tracking_number)
     form = AnswerForm(request.POST, request.FILES)
-    if form.is_valid():
-        if len(request.FILES.getlist("documents")) > MAX_FILES:
-            form.add_error("documents", f"Attach at most {MAX_FILES} files.")
-        else:
-            try:
-                authorization_respond(
-                    office=_office(request),
-                    authorization=authorization,
-                    actor=signed_in_user(request),
-                    answer=form.cleaned_data["answer"],
-                    attachments=_uploads(request),
-                )
-            except ValidationError as error:
-                for key, texts in error.message_dict.items():
-                    for text in texts:
-                        form.add_error("documents" if key == "attachments" else "answer", text)
-            except AuthorizationConflict as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, "Answer sent. The plan's review continues.")
-                return HttpResponseRedirect(
-                    reverse("authorizations:detail", args=[authorization.tracking_number])
-                )
-    return _detail(request, authorization, answer_form=form, status=400)
+    done = _send_with_documents(
+        request,
+        authorization,
+        form,
+        authorization_respond,
+        text_field="answer",
+        sent="Answer sent. The plan's review continues.",
+    )
+    return done or _detail(request, authorization, answer_form=form, status=400)
 
 
 def appeal_deadline(authorization: PriorAuthorization) -> dt.datetime | None:
@@ -374,30 +398,15 @@ def appeal_deadline(authorization: PriorAuthorization) -> dt.datetime | None:
 def appeal(request: HttpRequest, tracking_number: str) -> HttpResponse:
     authorization = _get(request, tracking_number)
     form = AppealForm(request.POST, request.FILES)
-    if form.is_valid():
-        if len(request.FILES.getlist("documents")) > MAX_FILES:
-            form.add_error("documents", f"Attach at most {MAX_FILES} files.")
-        else:
-            try:
-                authorization_appeal(
-                    office=_office(request),
-                    authorization=authorization,
-                    actor=signed_in_user(request),
-                    reason=form.cleaned_data["reason"],
-                    attachments=_uploads(request),
-                )
-            except ValidationError as error:
-                for key, texts in error.message_dict.items():
-                    for text in texts:
-                        form.add_error("documents" if key == "attachments" else "reason", text)
-            except AuthorizationConflict as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, "Appeal sent. The plan reviews the request again.")
-                return HttpResponseRedirect(
-                    reverse("authorizations:detail", args=[authorization.tracking_number])
-                )
-    return _detail(request, authorization, appeal_form=form, status=400)
+    done = _send_with_documents(
+        request,
+        authorization,
+        form,
+        authorization_appeal,
+        text_field="reason",
+        sent="Appeal sent. The plan reviews the request again.",
+    )
+    return done or _detail(request, authorization, appeal_form=form, status=400)
 
 
 @office_function_required(Function.AUTHORIZATIONS_SUBMIT)
