@@ -355,7 +355,7 @@ LOGGING = {
 #: Guard that refuses queries of office data that were not scoped to an office.
 SCOPE_GUARD = env_bool("HEALTHEOS_SCOPE_GUARD", True)
 
-# Eligibility searches per minute: a brake on member enumeration (issue 4, "Security").
+# Eligibility searches per minute: a brake on member enumeration.
 ELIGIBILITY_RATE_PER_USER = env_int("HEALTHEOS_ELIGIBILITY_RATE_PER_USER", 60, minimum=1)
 ELIGIBILITY_RATE_PER_OFFICE = env_int("HEALTHEOS_ELIGIBILITY_RATE_PER_OFFICE", 600, minimum=1)
 ELIGIBILITY_RATE_PER_CLIENT = env_int("HEALTHEOS_ELIGIBILITY_RATE_PER_CLIENT", 6000, minimum=1)

@@ -1,4 +1,4 @@
-"""Trusted devices and risk-based step-up (issue 3, point 4).
+"""Trusted devices and risk-based step-up.
 
 After a second factor, a person may trust the browser they are on. The browser then holds a
 signed cookie with a random token per person (a shared front-desk computer can hold several);
