@@ -374,6 +374,14 @@ TASK_BACKEND = env_str("HEALTHEOS_TASK_BACKEND", "thread")
 if TASK_BACKEND not in ("thread", "inline"):
     raise ConfigurationError("HEALTHEOS_TASK_BACKEND must be thread or inline")
 
+#: Recovery of interrupted background work (healtheos/core/recovery.py): how often a
+#: serving process sweeps for it (0: never; ``healtheos resume-work`` still does), how
+#: long work may show no progress before it counts as interrupted, and how often one
+#: piece of work is resumed before it is marked failed.
+RECOVERY_INTERVAL_SECONDS = env_int("HEALTHEOS_RECOVERY_INTERVAL_SECONDS", 60, minimum=0)
+RECOVERY_GRACE_SECONDS = env_int("HEALTHEOS_RECOVERY_GRACE_SECONDS", 300, minimum=1)
+RECOVERY_MAX_RESUMES = env_int("HEALTHEOS_RECOVERY_MAX_RESUMES", 5, minimum=1)
+
 #: Who decides claims: the dotted path of an Adjudicator class (or zero-argument factory);
 #: a plan's core administration system plugs in here (healtheos/claims/adjudication/).
 ADJUDICATOR = env_str(

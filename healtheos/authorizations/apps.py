@@ -9,8 +9,12 @@ class AuthorizationsConfig(AppConfig):
     verbose_name = "Prior authorizations and referrals"
 
     def ready(self) -> None:
+        from healtheos.authorizations.notifications import RESUMER
         from healtheos.authorizations.x12 import handle_278
+        from healtheos.core import recovery
         from healtheos.edi.handlers import Registration, register
+
+        recovery.register(RESUMER)
 
         register(
             "278",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 
+from healtheos.core.models import Leased
 from healtheos.core.tenancy import OfficeScopedQuerySet
 from healtheos.plans.models import LineOfBusiness
 
@@ -383,8 +384,10 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class WebhookDelivery(models.Model):
-    """One status change posted to an office's webhook, with its attempts so far."""
+class WebhookDelivery(Leased):
+    """One status change posted to an office's webhook, with its attempts so far. The next
+    attempt's time is stored, so a retry pending when the server restarts is still made
+    (by the recovery sweep), and the lease makes each attempt once."""
 
     webhook = models.ForeignKey(OfficeWebhook, on_delete=models.CASCADE, related_name="deliveries")
     authorization = models.ForeignKey(
@@ -398,6 +401,11 @@ class WebhookDelivery(models.Model):
     last_response_code = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField()
     delivered_at = models.DateTimeField(null=True, blank=True)
+    #: When the next attempt is due, while the delivery is pending.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
     def __str__(self) -> str:
         return f"Delivery {self.pk}"

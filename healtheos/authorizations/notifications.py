@@ -4,7 +4,11 @@ with no health information, and (when the office configured one) a signed webhoo
 The webhook body is JSON naming the request by tracking number, its new status, when, and
 a deep link into the portal; never the member. It is signed with the office's secret:
 ``X-Healtheos-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>">``. Failed
-deliveries are retried with growing delays through the background task runner.
+deliveries are retried with growing delays. Each attempt's time is stored on the delivery:
+a timer starts it in the serving process, and the recovery sweep starts any that a restart
+left behind; the delivery's lease lets only one of them make the attempt. A process that
+dies in the middle of an attempt leaves it to be made again after the grace period, so a
+receiver should treat ``X-Healtheos-Delivery`` as an idempotency key.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import urllib.request
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from healtheos.authorizations.models import (
@@ -32,6 +37,7 @@ from healtheos.authorizations.models import (
     WebhookDelivery,
 )
 from healtheos.core import tasks
+from healtheos.core.recovery import Resumer, grace, lease_take
 from healtheos.offices.models import Office
 from healtheos.offices.roles import Function, role_allows
 
@@ -108,7 +114,11 @@ def status_changed(*, authorization: PriorAuthorization, at: dt.datetime) -> Non
             "link": deep_link(office, authorization.tracking_number),
         }
         delivery = WebhookDelivery.objects.create(
-            webhook=webhook, authorization=authorization, payload=payload, created_at=at
+            webhook=webhook,
+            authorization=authorization,
+            payload=payload,
+            created_at=at,
+            next_attempt_at=at,
         )
         tasks.run_after_commit(
             "healtheos.authorizations.notifications.webhook_deliver", delivery_id=delivery.pk
@@ -168,16 +178,22 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def webhook_deliver(*, delivery_id: int) -> None:
-    """One attempt; on failure, the next attempt is scheduled after a growing delay until
-    the attempts run out (then the delivery is marked failed for the office to see)."""
-    delivery = (
-        WebhookDelivery.objects.select_related("webhook")
-        .filter(pk=delivery_id, status=DeliveryStatus.PENDING)
-        .first()
+def webhook_deliver(*, delivery_id: int, attempt: int = 1, lease: str = "") -> None:
+    """Make attempt number ``attempt`` (or, with ``lease``, the next attempt under the
+    lease the recovery sweep took); on failure, the next attempt is stored and scheduled
+    after a growing delay until the attempts run out (then the delivery is marked failed
+    for the office to see). An attempt that was already made, or is being made elsewhere,
+    is not made again."""
+    pending = Q(status=DeliveryStatus.PENDING)
+    token = lease_take(
+        WebhookDelivery.objects.all(),
+        delivery_id,
+        unfinished=pending if lease else pending & Q(attempts=attempt - 1),
+        token=lease,
     )
-    if delivery is None:
+    if not token:
         return
+    delivery = WebhookDelivery.objects.select_related("webhook").get(pk=delivery_id)
     body = json.dumps(delivery.payload, sort_keys=True, separators=(",", ":")).encode()
     timestamp = int(time.time())
     headers = {
@@ -191,17 +207,55 @@ def webhook_deliver(*, delivery_id: int) -> None:
     except (OSError, ValueError) as error:
         log.warning("webhook delivery %s failed: %s", delivery.pk, type(error).__name__)
         code = 0
-    delivery.attempts += 1
-    delivery.last_response_code = code or None
+    attempts = delivery.attempts + 1
+    status, delivered_at, next_attempt_at = DeliveryStatus.PENDING, None, None
     if 200 <= code < 300:
-        delivery.status = DeliveryStatus.DELIVERED
-        delivery.delivered_at = timezone.now()
-    elif delivery.attempts > len(RETRY_DELAYS):
-        delivery.status = DeliveryStatus.FAILED
-    delivery.save(update_fields=["attempts", "last_response_code", "status", "delivered_at"])
-    if delivery.status == DeliveryStatus.PENDING:
+        status, delivered_at = DeliveryStatus.DELIVERED, timezone.now()
+    elif attempts > len(RETRY_DELAYS):
+        status = DeliveryStatus.FAILED
+    else:
+        next_attempt_at = timezone.now() + dt.timedelta(seconds=RETRY_DELAYS[attempts - 1])
+    # The attempt is recorded and the lease let go in one conditional write: the next
+    # attempt is taken by whichever comes first when it is due, the timer or the sweep.
+    recorded = WebhookDelivery.objects.filter(pk=delivery.pk, lease_token=token).update(
+        attempts=attempts,
+        last_response_code=code or None,
+        status=status,
+        delivered_at=delivered_at,
+        next_attempt_at=next_attempt_at,
+        lease_token="",
+        heartbeat_at=None,
+    )
+    if recorded and status == DeliveryStatus.PENDING:
         tasks.run_later(
-            RETRY_DELAYS[delivery.attempts - 1],
+            RETRY_DELAYS[attempts - 1],
             "healtheos.authorizations.notifications.webhook_deliver",
             delivery_id=delivery.pk,
+            attempt=attempts + 1,
         )
+
+
+def _due(now: dt.datetime) -> Q:
+    # (Deliveries stored before attempts had a time count from when they were made.)
+    return Q(next_attempt_at__lte=now) | Q(
+        next_attempt_at__isnull=True, created_at__lt=now - grace()
+    )
+
+
+def webhook_delivery_give_up(delivery_id: int) -> None:
+    """Attempts kept stopping midway (the process died each time): stop trying."""
+    WebhookDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING).update(
+        status=DeliveryStatus.FAILED, next_attempt_at=None
+    )
+
+
+RESUMER = Resumer(
+    name="authorizations.webhook_delivery",
+    rows=WebhookDelivery.objects.all,
+    unfinished=Q(status=DeliveryStatus.PENDING),
+    started="created_at",
+    task="healtheos.authorizations.notifications.webhook_deliver",
+    argument="delivery_id",
+    give_up=webhook_delivery_give_up,
+    due=_due,
+)

@@ -9,8 +9,12 @@ class ClaimsConfig(AppConfig):
     verbose_name = "Claims"
 
     def ready(self) -> None:
+        from healtheos.claims.submission import RESUMER
         from healtheos.claims.x12 import handle_276
+        from healtheos.core import recovery
         from healtheos.edi.handlers import Registration, register
+
+        recovery.register(RESUMER)
 
         register(
             "276",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 
+from healtheos.core.models import Leased
 from healtheos.core.tenancy import OfficeScopedQuerySet
 
 if TYPE_CHECKING:
@@ -214,7 +215,7 @@ class SubmissionQuerySet(OfficeScopedQuerySet["Submission"]):
         return models.Q(office=office)
 
 
-class Submission(models.Model):
+class Submission(Leased):
     """An 837 file (or a claim from the portal's form, written as one) as received. The
     bytes are stored before anything is acknowledged; the same file from the same office
     is one submission, however often it is sent."""
@@ -257,6 +258,8 @@ class Submission(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["office", "digest"], name="submission_digest_unique")
         ]
+        # The recovery sweep looks for unfinished submissions every minute.
+        indexes = [models.Index(fields=["status", "heartbeat_at"])]
 
     def __str__(self) -> str:
         return f"Submission {self.pk} ({self.file_name})"

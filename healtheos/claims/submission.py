@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from healtheos.audit.services import audit_record
@@ -41,6 +42,7 @@ from healtheos.claims.models import (
     SubmissionChannel,
     SubmissionStatus,
 )
+from healtheos.core.recovery import Resumer, lease_take, lease_update
 from healtheos.core.tasks import run_after_commit
 from healtheos.interop.x12 import (
     ClaimAcknowledgment,
@@ -194,12 +196,22 @@ def _277ca(
     )
 
 
+#: Submissions whose processing has not ended.
+UNFINISHED = Q(status__in=[SubmissionStatus.RECEIVED, SubmissionStatus.PROCESSING])
+
+
 def submission_process(
-    *, submission_id: int, adjudicate: bool = True, progress: Progress | None = None
+    *,
+    submission_id: int,
+    adjudicate: bool = True,
+    progress: Progress | None = None,
+    lease: str = "",
 ) -> None:
     """Read, check, store and acknowledge one submission (idempotent: a finished one is
     left alone; an interrupted one is finished without storing a claim twice).
-    ``progress`` is called with the submission after each chunk of work."""
+    ``progress`` is called with the submission after each chunk of work. The run holds the
+    submission's lease (``lease`` is the token the recovery sweep took for it): while
+    another run is making progress on it, this one does nothing."""
     submission = (
         Submission.objects.payer_wide()
         .select_related("office__plan", "office__organization")
@@ -208,13 +220,18 @@ def submission_process(
     )
     if submission.status == SubmissionStatus.DONE:
         return
+    token = lease_take(
+        Submission.objects.payer_wide(), submission.pk, unfinished=UNFINISHED, token=lease
+    )
+    if not token:
+        return
     office = submission.office
     raw: str = (
         Submission.objects.payer_wide().filter(pk=submission.pk).values_list("raw", flat=True)[0]
     )
     today = timezone.localdate()
     at = timezone.now()
-    tracker = _Tracker(submission, progress)
+    tracker = _Tracker(submission, progress, token)
     tracker.update(status=SubmissionStatus.PROCESSING, size=len(raw), read_chars=0)
     check = ClaimStream(raw, today=today, chunk_size=READ_CHUNK, progress=tracker.reading)
     for _ in check:  # the first pass only acknowledges: claims are passed over
@@ -300,15 +317,17 @@ class _Tracker:
 
     STEP = 256 * 1024
 
-    def __init__(self, submission: Submission, progress: Progress | None) -> None:
+    def __init__(self, submission: Submission, progress: Progress | None, lease: str) -> None:
         self.submission = submission
         self.progress = progress
+        self.lease = lease
         self._written = 0
 
     def update(self, **fields: object) -> None:
         for name, value in fields.items():
             setattr(self.submission, name, value)
-        Submission.objects.payer_wide().filter(pk=self.submission.pk).update(**fields)
+        # Each write is also the run's heartbeat, and stops the run if its lease was lost.
+        lease_update(Submission.objects.payer_wide(), self.submission.pk, self.lease, **fields)
         if self.progress is not None:
             self.progress(self.submission)
 
@@ -334,3 +353,27 @@ def submission_adjudicate(*, submission_id: int) -> None:
             Submission.objects.payer_wide().select_related("office__plan").get(pk=submission_id)
         )
         payment_cycle_run(plan=submission.office.plan, on=timezone.localdate())
+
+
+def submission_give_up(submission_id: int) -> None:
+    """Processing stopped again and again without finishing (a file that brings its worker
+    down, most likely): stop resuming it and say so on the submission's page."""
+    Submission.objects.payer_wide().filter(UNFINISHED, pk=submission_id).update(
+        status=SubmissionStatus.FAILED,
+        error=(
+            "Processing stopped repeatedly before it finished. Send the claims in a new "
+            "file, or contact the plan."
+        ),
+        finished_at=timezone.now(),
+    )
+
+
+RESUMER = Resumer(
+    name="claims.submission",
+    rows=lambda: Submission.objects.payer_wide().defer("raw"),
+    unfinished=UNFINISHED,
+    started="received_at",
+    task="healtheos.claims.submission.submission_process",
+    argument="submission_id",
+    give_up=submission_give_up,
+)

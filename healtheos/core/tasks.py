@@ -9,6 +9,9 @@ Backends (``HEALTHEOS_TASK_BACKEND``):
 - ``thread``: a small pool of threads in the serving process (the default). Fine for one
   machine; a worker restart abandons a run in progress, which its page then reports.
 - ``inline``: run at once in the caller (tests, single-shot commands).
+
+Work that a restart interrupted, or a retry whose timer a restart forgot, is found in the
+database and started again by the recovery sweep (:mod:`healtheos.core.recovery`).
 """
 
 from __future__ import annotations
@@ -42,6 +45,11 @@ def _run_in_thread(path: str, kwargs: dict[str, Any]) -> None:
         connection.close()
 
 
+def run_now(path: str, **kwargs: Any) -> None:
+    """Run the work in the caller, whatever the backend (a command that waits for it)."""
+    _resolve(path)(**kwargs)
+
+
 def run_in_background(path: str, **kwargs: Any) -> None:
     global _pool
     backend = settings.TASK_BACKEND
@@ -68,8 +76,8 @@ def run_after_commit(path: str, **kwargs: Any) -> None:
 def run_later(delay_seconds: float, path: str, **kwargs: Any) -> None:
     """Start the work after a delay (a retry's back-off). The thread backend waits on a
     timer thread, then hands the work to the pool; the inline backend runs it at once, so
-    tests see every attempt without waiting. A restart forgets pending retries; work that
-    must survive one keeps its state in the database and is picked up again."""
+    tests see every attempt without waiting. A restart forgets the timer; work that must
+    survive one stores when it is due, and the recovery sweep starts it then."""
     if settings.TASK_BACKEND == "inline":
         run_in_background(path, **kwargs)
         return

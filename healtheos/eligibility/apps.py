@@ -9,8 +9,12 @@ class EligibilityConfig(AppConfig):
     verbose_name = "Eligibility and benefits"
 
     def ready(self) -> None:
+        from healtheos.core import recovery
         from healtheos.edi.handlers import Registration, register
+        from healtheos.eligibility.batch import RESUMER
         from healtheos.eligibility.x12 import handle_270
+
+        recovery.register(RESUMER)
 
         register(
             "270",

@@ -26,9 +26,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from healtheos.audit.services import audit_record
+from healtheos.core.recovery import LeaseLost, Resumer, lease_take, lease_update
 from healtheos.core.tasks import run_after_commit
 from healtheos.eligibility.benefits import PlanTables
 from healtheos.eligibility.models import BatchRow, BatchRun, BatchStatus, Inquiry, LastCheck
@@ -348,14 +350,23 @@ def _check_chunk(
     return batch_rows, inquiries, list(last.values())
 
 
-def batch_run_process(*, run_id: int) -> None:
+#: Runs whose check has not ended.
+UNFINISHED = Q(status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING])
+
+
+def batch_run_process(*, run_id: int, lease: str = "") -> None:
     """Check the rows of a run in chunks, storing each chunk's rows, inquiry log entries and
-    progress in one transaction. An interrupted run picks up after its last stored row."""
+    progress in one transaction. An interrupted run picks up after its last stored row.
+    The run holds the lease of the batch (``lease``: the token the recovery sweep took for
+    it); while another process is making progress on it, this call does nothing."""
     run = BatchRun.objects.payer_wide().select_related("office__plan", "user").get(pk=run_id)
     if run.status == BatchStatus.DONE:
         return
-    run.status = BatchStatus.RUNNING
-    run.save(update_fields=["status"])
+    runs = BatchRun.objects.payer_wide()
+    token = lease_take(runs, run.pk, unfinished=UNFINISHED, token=lease)
+    if not token:
+        return
+    lease_update(runs, run.pk, token, status=BatchStatus.RUNNING)
     tables = PlanTables()
     stored = set(run.rows.values_list("line_number", flat=True))
     pending = [
@@ -372,6 +383,8 @@ def batch_run_process(*, run_id: int) -> None:
                 run, pending[start : start + PROGRESS_EVERY], tables
             )
             with transaction.atomic():
+                # First, so that a run whose lease was taken over stores nothing more.
+                lease_update(runs, run.pk, token, done_rows=done + len(rows))
                 BatchRow.objects.bulk_create(rows)
                 Inquiry.objects.bulk_create(inquiries)
                 LastCheck.objects.bulk_create(
@@ -381,12 +394,40 @@ def batch_run_process(*, run_id: int) -> None:
                     update_fields=["summary", "checked_at"],
                 )
                 done += len(rows)
-                BatchRun.objects.payer_wide().filter(pk=run.pk).update(done_rows=done)
+    except LeaseLost:
+        raise  # the process that took the run over finishes it
     except Exception as error:
-        BatchRun.objects.payer_wide().filter(pk=run.pk).update(
+        runs.filter(pk=run.pk, lease_token=token).update(
             status=BatchStatus.FAILED, error=f"Stopped at row {done + 1}: {type(error).__name__}"
         )
         raise
-    BatchRun.objects.payer_wide().filter(pk=run.pk).update(
-        status=BatchStatus.DONE, done_rows=run.total_rows, finished_at=timezone.now()
+    lease_update(
+        runs,
+        run.pk,
+        token,
+        status=BatchStatus.DONE,
+        done_rows=run.total_rows,
+        finished_at=timezone.now(),
     )
+
+
+def batch_run_give_up(run_id: int) -> None:
+    """The check stopped again and again without finishing: stop resuming it and say so."""
+    BatchRun.objects.payer_wide().filter(UNFINISHED, pk=run_id).update(
+        status=BatchStatus.FAILED,
+        error=(
+            "The check stopped repeatedly before it finished; the rows shown were checked. "
+            "Upload the others as a new file."
+        ),
+    )
+
+
+RESUMER = Resumer(
+    name="eligibility.batch",
+    rows=lambda: BatchRun.objects.payer_wide().defer("upload"),
+    unfinished=UNFINISHED,
+    started="created_at",
+    task="healtheos.eligibility.batch.batch_run_process",
+    argument="run_id",
+    give_up=batch_run_give_up,
+)

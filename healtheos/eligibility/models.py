@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from healtheos.core.models import Leased
 from healtheos.core.tenancy import OfficeScopedQuerySet
 from healtheos.eligibility.result import Channel, Outcome
 
@@ -66,7 +67,7 @@ class BatchRunQuerySet(OfficeScopedQuerySet["BatchRun"]):
         return models.Q(office=office)
 
 
-class BatchRun(models.Model):
+class BatchRun(Leased):
     """One uploaded schedule. Rows are checked in the background; progress is stored here
     so the page can poll it."""
 
@@ -94,6 +95,8 @@ class BatchRun(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["office", "digest"], name="batch_digest_unique")
         ]
+        # The recovery sweep looks for unfinished runs every minute.
+        indexes = [models.Index(fields=["status", "heartbeat_at"])]
 
     def __str__(self) -> str:
         return f"Eligibility batch {self.pk} ({self.status})"

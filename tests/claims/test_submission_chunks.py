@@ -117,7 +117,10 @@ def test_an_interrupted_submission_is_finished_without_storing_a_claim_twice(
         pk__in=later.exclude(claim=None).values_list("claim", flat=True)
     ).delete()
     later.delete()
-    Submission.objects.payer_wide().filter(pk=submission.pk).update(status="processing")
+    # ... and had shown no progress since (its lease is free to take).
+    Submission.objects.payer_wide().filter(pk=submission.pk).update(
+        status="processing", heartbeat_at=None
+    )
     submission_process(submission_id=submission.pk, adjudicate=False)
     submission.refresh_from_db()
     assert submission.status == "done"
