@@ -6,7 +6,18 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from healtheos.interop.x12 import Delimiters, Interchange, build_interchange
+from hypothesis import strategies as st
+
+from healtheos.interop.x12 import (
+    Delimiters,
+    Interchange,
+    X12SyntaxError,
+    acknowledge,
+    build_interchange,
+    read_999,
+    read_envelope,
+    tokenize,
+)
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples" / "x12"
 AT = dt.datetime(2026, 11, 24, 9, 30)
@@ -58,6 +69,41 @@ def replace_segment(text: str, old: str, new: str) -> str:
     start = text.index("~" + old) + 1
     end = text.index("~", start)
     return text[:start] + new + text[end:]
+
+
+@st.composite
+def edited(draw: st.DrawFn, valid: str) -> str:
+    """``valid`` with one to four delimiters or characters replaced, inserted or deleted
+    (all edits the same way): what the fuzz tests feed the readers."""
+    edits = draw(
+        st.lists(
+            st.tuples(
+                st.integers(min_value=0, max_value=len(valid)), st.sampled_from("*~:^|0A \n")
+            ),
+            min_size=1,
+            max_size=4,
+        )
+    )
+    how = draw(st.sampled_from(["replace", "insert", "delete"]))
+    text = valid
+    for position, char in edits:
+        if how == "replace":
+            text = text[:position] + char + text[position + 1 :]
+        elif how == "insert":
+            text = text[:position] + char + text[position:]
+        else:
+            text = text[:position] + text[position + 1 :]
+    return text
+
+
+def assert_sound_acknowledgment(text: str, errors: Sequence[X12SyntaxError]) -> None:
+    """The 999 (or TA1) answering ``text`` with ``errors`` is itself sound X12, and a 999
+    reads back."""
+    kind, ack = acknowledge(text, list(errors), at=AT, control_number=3)
+    segments, delimiters = tokenize(ack)
+    assert read_envelope(segments, delimiters)[1] == []
+    if kind == "999":
+        assert read_999(ack)
 
 
 ENVELOPE_276 = Interchange(

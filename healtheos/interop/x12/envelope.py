@@ -227,6 +227,13 @@ def valid_date(text: str) -> bool:
     return True
 
 
+def read_date(text: str) -> dt.date | None:
+    """The day a CCYYMMDD names, or None when it names none."""
+    if not valid_date(text):
+        return None
+    return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+
+
 def valid_time(text: str) -> bool:
     """HHMM, HHMMSS or HHMMSSd..d (X12's TM type)."""
     if not (4 <= len(text) <= 8) or not text.isdigit() or len(text) == 5:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from healtheos.interop.x12.claimstatus.status import ClaimStatus
 from healtheos.interop.x12.eligibility.segments import DateRange, Name, Trace
 from healtheos.interop.x12.envelope import Envelope
+from healtheos.interop.x12.set_reader import SetHeader
 from healtheos.interop.x12.tokenizer import Delimiters, X12SyntaxError
 
 
@@ -116,23 +117,9 @@ class StatusSource:
 
 
 @dataclass(frozen=True)
-class Inquiry276:
+class Inquiry276(SetHeader):
     """One 276 transaction set with the envelope facts an answer needs."""
 
-    sender_qualifier: str
-    sender_id: str
-    receiver_qualifier: str
-    receiver_id: str
-    interchange_control_number: str
-    usage: str
-    application_sender: str
-    application_receiver: str
-    group_control_number: str
-    version: str
-    set_control_number: str
-    reference: str
-    date: dt.date
-    time: str
     sources: tuple[StatusSource, ...]
     delimiters: Delimiters
 

@@ -9,11 +9,11 @@ an E0 :class:`ClaimStatus` on the claim inquiry it spoils (for the 277):
 A missing member ID or patient last name is not among them: the guide requires those
 elements (NM103, NM109) in the 276 and the 277 must echo them, so their absence is an
 element fault (IK403 1) for the 999.
+
+The walk it shares with the 270 and 278 readers is in :mod:`healtheos.interop.x12.set_reader`.
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 from healtheos.interop.x12.claimstatus.inquiry import (
     ClaimDraft,
@@ -29,56 +29,26 @@ from healtheos.interop.x12.claimstatus.inquiry import (
 from healtheos.interop.x12.claimstatus.status import ClaimStatus, read_number
 from healtheos.interop.x12.eligibility.codes import npi_is_valid
 from healtheos.interop.x12.eligibility.segments import (
-    Name,
     read_date,
     read_date_range,
     read_name,
     read_trace,
 )
-from healtheos.interop.x12.envelope import (
-    Envelope,
-    Group,
-    TransactionSet,
-    receive,
-    unexpected_set,
-)
-from healtheos.interop.x12.envelope import valid_time as _valid_time
+from healtheos.interop.x12.set_reader import SetReader, only_set, receive_sets
 from healtheos.interop.x12.tokenizer import Segment, X12SyntaxError
 
 
 def receive_276(data: str | bytes) -> Receipt276:
     """Read every 276 set of an interchange, collecting faults instead of raising, so the
     sound sets are answered with a 277 and the rest acknowledged with a 999 (or a TA1)."""
-    received = receive(data)
-    errors = received.errors
-    inquiries: list[Inquiry276] = []
-    for group, transaction in received.sets:
-        if transaction.set_id != "276":
-            errors.append(unexpected_set(group, transaction, "276"))
-            continue
-        assert received.envelope is not None
-        try:
-            inquiries.append(
-                _Reader(received.segments, received.envelope, group, transaction).read()
-            )
-        except X12SyntaxError as error:
-            errors.append(error)
-    return Receipt276(received.envelope, tuple(inquiries), tuple(errors))
+    return Receipt276(*receive_sets(data, _Reader))
 
 
 def read_276(data: str | bytes) -> Inquiry276:
     """The one 276 set of an interchange; any fault is raised as :class:`X12SyntaxError`
     (the first, when several). Use :func:`receive_276` to collect all faults."""
     receipt = receive_276(data)
-    if receipt.errors:
-        raise receipt.errors[0]
-    if len(receipt.inquiries) != 1:
-        raise X12SyntaxError(
-            f"The interchange holds {len(receipt.inquiries)} 276 sets; read it with receive_276.",
-            segment_position=1,
-            segment_id="ISA",
-        )
-    return receipt.inquiries[0]
+    return only_set(receipt.inquiries, receipt.errors, "276")
 
 
 #: HL03 → (the parent's HL03, the NM101 its name loop carries).
@@ -87,33 +57,10 @@ _LEVELS["23"] = ("22", "QC")
 _CLAIM_REFERENCES = frozenset({"1K", "BLT", "EJ", "XZ", "VV", "D9"})
 
 
-class _Reader:
+class _Reader(SetReader[Inquiry276]):
     """One pass over one 276 set's segments."""
 
-    def __init__(
-        self, segments: Sequence[Segment], envelope: Envelope, group: Group, tx: TransactionSet
-    ) -> None:
-        self.segments = segments
-        self.envelope = envelope
-        self.group = group
-        self.transaction = tx
-        self.delimiters = envelope.delimiters
-
-    def fault(
-        self, message: str, index: int, code: str, element: int = 0, segment_id: str = ""
-    ) -> X12SyntaxError:
-        segment = self.segments[index]
-        return X12SyntaxError(
-            message,
-            segment_position=index + 1,
-            segment_id=segment_id or segment.id[:3],
-            element_position=element,
-            code=code,
-            set_position=self.transaction.position,
-            group_position=self.group.position,
-            position_in_set=index - self.transaction.start + 1,
-            bad_value=segment.get(element)[:99] if element and not segment_id else "",
-        )
+    set_id = "276"
 
     def number(self, segment: Segment, index: int, element: int) -> X12SyntaxError | None:
         try:
@@ -125,23 +72,7 @@ class _Reader:
     def read(self) -> Inquiry276:
         segments = self.segments
         start, stop = self.transaction.start, self.transaction.stop
-        index = start + 1
-        if index >= stop or segments[index].id != "BHT":
-            raise self.fault(
-                "The 276 has no BHT segment after ST.", min(index, stop), "3", segment_id="BHT"
-            )
-        bht = segments[index]
-        if bht.get(1) != "0010":
-            raise self.fault(f"BHT01 {bht.get(1)!r} is not 0010.", index, "7", 1)
-        if bht.get(2) != "13":
-            raise self.fault(f"BHT02 {bht.get(2)!r} is not 13 (request).", index, "7", 2)
-        if not bht.get(3) or len(bht.get(3)) > 50:
-            raise self.fault("BHT03 (the submitter's reference) is missing.", index, "1", 3)
-        bht_date = read_date(bht.get(4))
-        if bht_date is None:
-            raise self.fault(f"BHT04 {bht.get(4)!r} is not a date.", index, "8", 4)
-        if not _valid_time(bht.get(5)):
-            raise self.fault(f"BHT05 {bht.get(5)!r} is not a time.", index, "9", 5)
+        bht, bht_date = self.read_bht("0010", ("13",))
         levels: dict[str, LevelDraft] = {}
         sources: list[LevelDraft] = []
         level: LevelDraft | None = None
@@ -157,12 +88,7 @@ class _Reader:
             elif segment_id == "DMG" and level.level in ("22", "23") and level.name is None:
                 self.read_dmg(level, segment)
             elif segment_id == "TRN" and level.level in ("22", "23") and level.name is not None:
-                if segment.get(1) != "1":
-                    raise self.fault(f"TRN01 {segment.get(1)!r} is not 1.", index, "7", 1)
-                if not segment.get(2):
-                    raise self.fault("TRN02 (the trace number) is missing.", index, "1", 2)
-                if len(segment.get(2)) > 50:
-                    raise self.fault("TRN02 is longer than 50.", index, "5", 2)
+                self.check_trace(segment, index)
                 level.claims.append(ClaimDraft(read_trace(segment)))
             elif level.claims and segment_id in ("REF", "AMT", "DTP", "SVC"):
                 self.read_claim_segment(level.claims[-1], segment, index)
@@ -171,20 +97,7 @@ class _Reader:
         if not sources:
             raise self.fault("The 276 has no HL 20 (information source).", stop, "3", 0, "HL")
         return Inquiry276(
-            sender_qualifier=self.envelope.sender_qualifier,
-            sender_id=self.envelope.sender_id,
-            receiver_qualifier=self.envelope.receiver_qualifier,
-            receiver_id=self.envelope.receiver_id,
-            interchange_control_number=self.envelope.control_number,
-            usage=self.envelope.usage,
-            application_sender=self.group.application_sender,
-            application_receiver=self.group.application_receiver,
-            group_control_number=self.group.control_number,
-            version=self.group.version,
-            set_control_number=self.transaction.control_number,
-            reference=bht.get(3),
-            date=bht_date,
-            time=bht.get(5),
+            *self.header(bht, bht_date),
             sources=tuple(self.freeze_source(draft) for draft in sources),
             delimiters=self.delimiters,
         )
@@ -196,15 +109,11 @@ class _Reader:
         levels: dict[str, LevelDraft],
         sources: list[LevelDraft],
     ) -> LevelDraft:
-        hl_id, parent_id, code = segment.get(1), segment.get(2), segment.get(3)
-        if not hl_id:
-            raise self.fault("HL01 is missing.", index, "1", 1)
-        if hl_id in levels:
-            raise self.fault(f"HL01 {hl_id!r} is used twice.", index, "7", 1)
+        hl_id = self.hl_id(segment, index, levels)
+        parent_id, code = segment.get(2), segment.get(3)
         if code not in _LEVELS:
             raise self.fault(f"HL03 {code!r} is not 20, 21, 19, 22 or 23.", index, "7", 3)
-        if segment.get(4) not in ("", "0", "1"):
-            raise self.fault(f"HL04 {segment.get(4)!r} is not 0 or 1.", index, "7", 4)
+        self.check_child_code(segment, index)
         draft = LevelDraft(hl_id, parent_id, code, segment.get(4) == "1", index)
         parent_level = _LEVELS[code][0]
         if not parent_level:
@@ -300,32 +209,25 @@ class _Reader:
         else:
             raise self.fault(f"{segment_id} is not expected in a service line.", index, "2")
 
-    def name_of(self, draft: LevelDraft) -> Name:
-        if draft.name is None:
-            raise self.fault(
-                f"HL {draft.hl_id} has no NM1 segment.", draft.position, "3", segment_id="NM1"
-            )
-        return draft.name
-
     def require_below(self, draft: LevelDraft, what: str) -> None:
         if not draft.children:
-            raise self.fault(f"HL {draft.hl_id} has no {what}.", draft.position, "3", 0, "HL")
+            raise self.missing_child(draft, what)
 
     def freeze_source(self, draft: LevelDraft) -> StatusSource:
-        name = self.name_of(draft)
+        name = self.require_name(draft)
         self.require_below(draft, "information receiver (HL 21)")
         return StatusSource(
             draft.hl_id, name, tuple(self.freeze_receiver(r) for r in draft.children)
         )
 
     def freeze_receiver(self, draft: LevelDraft) -> StatusReceiver:
-        name = self.name_of(draft)
+        name = self.require_name(draft)
         self.require_below(draft, "service provider (HL 19)")
         providers = tuple(self.freeze_provider(p) for p in draft.children)
         return StatusReceiver(draft.hl_id, draft.parent_id, name, providers)
 
     def freeze_provider(self, draft: LevelDraft) -> ServiceProvider:
-        name = self.name_of(draft)
+        name = self.require_name(draft)
         self.require_below(draft, "subscriber (HL 22)")
         patients: list[Patient] = []
         for subscriber in draft.children:
@@ -337,7 +239,7 @@ class _Reader:
         )
 
     def freeze_patient(self, draft: LevelDraft, subscriber: Patient | None) -> Patient:
-        name = self.name_of(draft)
+        name = self.require_name(draft)
         if not draft.claims and (draft.level == "23" or not draft.children):
             raise self.fault(
                 f"HL {draft.hl_id} asks about no claim (TRN).", draft.position, "3", 0, "TRN"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from healtheos.interop.x12.eligibility.segments import DateRange, Name, Rejection, Trace
 from healtheos.interop.x12.envelope import Envelope
+from healtheos.interop.x12.set_reader import SetHeader
 from healtheos.interop.x12.tokenizer import Delimiters, X12SyntaxError
 
 
@@ -75,23 +76,9 @@ class Source:
 
 
 @dataclass(frozen=True)
-class Inquiry270:
+class Inquiry270(SetHeader):
     """One 270 transaction set with the envelope facts an answer needs."""
 
-    sender_qualifier: str
-    sender_id: str
-    receiver_qualifier: str
-    receiver_id: str
-    interchange_control_number: str
-    usage: str
-    application_sender: str
-    application_receiver: str
-    group_control_number: str
-    version: str
-    set_control_number: str
-    reference: str
-    date: dt.date
-    time: str
     purpose: str
     sources: tuple[Source, ...]
     delimiters: Delimiters

@@ -1,9 +1,8 @@
 """Reading 270 sets: one pass over an interchange's tokenized segments, structural faults
-raised as :class:`X12SyntaxError`, unusable data recorded as :class:`Rejection`."""
+raised as :class:`X12SyntaxError`, unusable data recorded as :class:`Rejection`. The walk
+it shares with the 276 and 278 readers is in :mod:`healtheos.interop.x12.set_reader`."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 from healtheos.interop.x12.eligibility.codes import npi_is_valid
 from healtheos.interop.x12.eligibility.inquiry import (
@@ -17,42 +16,20 @@ from healtheos.interop.x12.eligibility.inquiry import (
     SubjectDraft,
 )
 from healtheos.interop.x12.eligibility.segments import (
-    Name,
     Rejection,
     read_date,
     read_date_range,
     read_name,
     read_trace,
 )
-from healtheos.interop.x12.envelope import (
-    Envelope,
-    Group,
-    TransactionSet,
-    receive,
-    unexpected_set,
-    valid_time,
-)
-from healtheos.interop.x12.tokenizer import Segment, X12SyntaxError
+from healtheos.interop.x12.set_reader import SetReader, only_set, receive_sets
+from healtheos.interop.x12.tokenizer import Segment
 
 
 def receive_270(data: str | bytes) -> Receipt270:
     """Read every 270 set of an interchange, collecting faults instead of raising, so the
     sound sets are answered and the rest acknowledged with a 999 (or a TA1)."""
-    received = receive(data)
-    errors = received.errors
-    inquiries: list[Inquiry270] = []
-    for group, transaction in received.sets:
-        if transaction.set_id != "270":
-            errors.append(unexpected_set(group, transaction, "270"))
-            continue
-        assert received.envelope is not None
-        try:
-            inquiries.append(
-                _Reader(received.segments, received.envelope, group, transaction).read()
-            )
-        except X12SyntaxError as error:
-            errors.append(error)
-    return Receipt270(received.envelope, tuple(inquiries), tuple(errors))
+    return Receipt270(*receive_sets(data, _Reader))
 
 
 def read_270(data: str | bytes) -> Inquiry270:
@@ -60,15 +37,7 @@ def read_270(data: str | bytes) -> Inquiry270:
     (the first, when several); use :func:`receive_270` for interchanges with several sets
     or to collect all faults."""
     receipt = receive_270(data)
-    if receipt.errors:
-        raise receipt.errors[0]
-    if len(receipt.inquiries) != 1:
-        raise X12SyntaxError(
-            f"The interchange holds {len(receipt.inquiries)} 270 sets; read it with receive_270.",
-            segment_position=1,
-            segment_id="ISA",
-        )
-    return receipt.inquiries[0]
+    return only_set(receipt.inquiries, receipt.errors, "270")
 
 
 _SOURCE_ENTITIES = frozenset({"2B", "36", "GP", "P5", "PR"})
@@ -78,37 +47,11 @@ _PARENT_LEVEL = {"21": "20", "22": "21", "23": "22"}
 _SUBJECT_SEGMENTS = frozenset({"REF", "N3", "N4", "PRV", "INS", "HI", "AMT", "III", "MPI"})
 
 
-class _Reader:
+class _Reader(SetReader[Inquiry270]):
     """One pass over one 270 set's segments."""
 
-    def __init__(
-        self,
-        segments: Sequence[Segment],
-        envelope: Envelope,
-        group: Group,
-        transaction: TransactionSet,
-    ) -> None:
-        self.segments = segments
-        self.envelope = envelope
-        self.group = group
-        self.transaction = transaction
-        self.delimiters = envelope.delimiters
-
-    def fault(
-        self, message: str, index: int, code: str, element: int = 0, segment_id: str = ""
-    ) -> X12SyntaxError:
-        segment = self.segments[index]
-        return X12SyntaxError(
-            message,
-            segment_position=index + 1,
-            segment_id=segment_id or segment.id[:3],
-            element_position=element,
-            code=code,
-            set_position=self.transaction.position,
-            group_position=self.group.position,
-            position_in_set=index - self.transaction.start + 1,
-            bad_value=segment.get(element) if element and not segment_id else "",
-        )
+    set_id = "270"
+    bad_value_limit = None
 
     def check_length(
         self, segment: Segment, index: int, element: int, minimum: int, maximum: int
@@ -130,28 +73,16 @@ class _Reader:
         self.check_length(segment, index, 4, 1, 35)
         self.check_length(segment, index, 9, 2, 80)
 
-    def read(self) -> Inquiry270:
-        segments = self.segments
-        start, stop = self.transaction.start, self.transaction.stop
-        index = start + 1
-        if index >= stop or segments[index].id != "BHT":
-            raise self.fault(
-                "The 270 has no BHT segment after ST.", min(index, stop), "3", segment_id="BHT"
-            )
-        bht = segments[index]
-        if bht.get(1) != "0022":
-            raise self.fault(f"BHT01 {bht.get(1)!r} is not 0022.", index, "7", 1)
-        if bht.get(2) not in ("13", "01"):
-            raise self.fault(f"BHT02 {bht.get(2)!r} is not 13 (request).", index, "7", 2)
+    def check_reference(self, bht: Segment, index: int) -> None:
+        """The 270 reports a BHT03 longer than 50 as too long (IK403 5), not as missing."""
         if not bht.get(3):
             raise self.fault("BHT03 (the submitter's reference) is missing.", index, "1", 3)
         self.check_length(bht, index, 3, 1, 50)
-        bht_date = read_date(bht.get(4))
-        if bht_date is None:
-            raise self.fault(f"BHT04 {bht.get(4)!r} is not a date.", index, "8", 4)
-        if not valid_time(bht.get(5)):
-            raise self.fault(f"BHT05 {bht.get(5)!r} is not a time.", index, "9", 5)
 
+    def read(self) -> Inquiry270:
+        segments = self.segments
+        start, stop = self.transaction.start, self.transaction.stop
+        bht, bht_date = self.read_bht("0022", ("13", "01"))
         sources: list[SourceDraft] = []
         levels: dict[str, str] = {}
         source_by_id: dict[str, SourceDraft] = {}
@@ -171,13 +102,9 @@ class _Reader:
                     if frozen.level == "22":
                         subscriber_by_id[frozen.hl_id] = frozen
                     subject = None
-                hl_id, parent, level = segment.get(1), segment.get(2), segment.get(3)
-                if not hl_id:
-                    raise self.fault("HL01 is missing.", index, "1", 1)
-                if hl_id in levels:
-                    raise self.fault(f"HL01 {hl_id!r} is used twice.", index, "7", 1)
-                if segment.get(4) not in ("", "0", "1"):
-                    raise self.fault(f"HL04 {segment.get(4)!r} is not 0 or 1.", index, "7", 4)
+                hl_id = self.hl_id(segment, index, levels)
+                parent, level = segment.get(2), segment.get(3)
+                self.check_child_code(segment, index)
                 if level == "20":
                     if parent:
                         raise self.fault("An HL 20 has no parent.", index, "7", 2)
@@ -290,27 +217,14 @@ class _Reader:
                 "The 270 has no HL 20 (information source).", stop, "3", segment_id="HL"
             )
         return Inquiry270(
-            sender_qualifier=self.envelope.sender_qualifier,
-            sender_id=self.envelope.sender_id,
-            receiver_qualifier=self.envelope.receiver_qualifier,
-            receiver_id=self.envelope.receiver_id,
-            interchange_control_number=self.envelope.control_number,
-            usage=self.envelope.usage,
-            application_sender=self.group.application_sender,
-            application_receiver=self.group.application_receiver,
-            group_control_number=self.group.control_number,
-            version=self.group.version,
-            set_control_number=self.transaction.control_number,
-            reference=bht.get(3),
-            date=bht_date,
-            time=bht.get(5),
+            *self.header(bht, bht_date),
             purpose=bht.get(2),
             sources=tuple(self.close_source(draft) for draft in sources),
             delimiters=self.delimiters,
         )
 
     def close_subject(self, draft: SubjectDraft, receiver: ReceiverDraft | None) -> Subject:
-        name = self.loop_name(draft)
+        name = self.require_name(draft)
         problems = draft.problems
         if draft.level == "22":
             if not draft.member_id and not name.last:
@@ -341,29 +255,16 @@ class _Reader:
         return subject
 
     def close_receiver(self, draft: ReceiverDraft) -> Receiver:
-        name = self.loop_name(draft)
-        self.require_below(draft, bool(draft.subjects), "subscriber (HL 22)")
+        name = self.require_name(draft)
+        if not draft.subjects:
+            raise self.missing_child(draft, "subscriber (HL 22)")
         problems = draft.problems
         if not name.identifier or (name.id_qualifier == "XX" and not npi_is_valid(name.identifier)):
             problems.append(Rejection("43", "C", False, f"NM109 {name.identifier!r}"))
         return Receiver(draft.hl_id, draft.parent_id, name, tuple(problems), tuple(draft.subjects))
 
     def close_source(self, draft: SourceDraft) -> Source:
-        name = self.loop_name(draft)
-        self.require_below(draft, bool(draft.receivers), "information receiver (HL 21)")
+        name = self.require_name(draft)
+        if not draft.receivers:
+            raise self.missing_child(draft, "information receiver (HL 21)")
         return Source(draft.hl_id, name, tuple(self.close_receiver(r) for r in draft.receivers))
-
-    def loop_name(self, draft: SubjectDraft | ReceiverDraft | SourceDraft) -> Name:
-        """The loop's NM1, which every HL level must carry."""
-        if draft.name is None:
-            raise self.fault(
-                f"HL {draft.hl_id} has no NM1 segment.", draft.position, "3", segment_id="NM1"
-            )
-        return draft.name
-
-    def require_below(self, draft: ReceiverDraft | SourceDraft, present: bool, below: str) -> None:
-        """A source needs a receiver under it and a receiver a subscriber."""
-        if not present:
-            raise self.fault(
-                f"HL {draft.hl_id} has no {below}.", draft.position, "3", segment_id="HL"
-            )

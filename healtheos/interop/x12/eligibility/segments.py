@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from healtheos.interop.x12.eligibility.codes import REJECT_REASONS
-from healtheos.interop.x12.envelope import valid_date
+
+# read_date lives with the other X12 data-type checks; the readers import it from here too.
+from healtheos.interop.x12.envelope import read_date as read_date
 from healtheos.interop.x12.tokenizer import Delimiters, Segment
 
 
@@ -77,12 +79,6 @@ def read_name(segment: Segment) -> Name:
         id_qualifier=segment.get(8),
         identifier=segment.get(9),
     )
-
-
-def read_date(text: str) -> dt.date | None:
-    if not valid_date(text):
-        return None
-    return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
 
 
 def read_date_range(qualifier: str, text: str) -> DateRange | None:

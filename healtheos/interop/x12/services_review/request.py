@@ -17,6 +17,7 @@ from healtheos.interop.x12.services_review.codes import (
     SERVICING_ENTITIES,
     TRACKING_REFERENCE,
 )
+from healtheos.interop.x12.set_reader import SetHeader
 from healtheos.interop.x12.tokenizer import Delimiters, X12SyntaxError
 
 
@@ -141,25 +142,11 @@ class PatientEvent:
 
 
 @dataclass(frozen=True)
-class Request278:
+class Request278(SetHeader):
     """One 278 request set, with the envelope facts an answer needs and the data
     problems found while reading (answered with AAA segments, keyed by loop: 2010B,
     2010C, 2010D, 2000E; service problems sit on the service)."""
 
-    sender_qualifier: str
-    sender_id: str
-    receiver_qualifier: str
-    receiver_id: str
-    interchange_control_number: str
-    usage: str
-    application_sender: str
-    application_receiver: str
-    group_control_number: str
-    version: str
-    set_control_number: str
-    reference: str
-    date: dt.date
-    time: str
     transaction_type: str
     umo_hl: str
     umo: Party

@@ -8,12 +8,13 @@ each set. Two kinds of fault, answered differently:
   check digit, a diagnosis or procedure code of the wrong shape, a service date that is no
   date) is recorded as a :class:`Rejection` on the loop it spoils and answered in the 278
   response with an AAA segment, as the guide wants.
+
+The walk it shares with the 270 and 276 readers is in :mod:`healtheos.interop.x12.set_reader`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 from healtheos.interop.x12.claims.codes import (
@@ -33,14 +34,6 @@ from healtheos.interop.x12.eligibility.segments import (
     read_name,
     read_trace,
 )
-from healtheos.interop.x12.envelope import (
-    Envelope,
-    Group,
-    TransactionSet,
-    receive,
-    unexpected_set,
-)
-from healtheos.interop.x12.envelope import valid_time as _valid_time
 from healtheos.interop.x12.services_review.codes import (
     CERTIFICATION_TYPES,
     EVENT_DATE,
@@ -64,43 +57,22 @@ from healtheos.interop.x12.services_review.request import (
     Review,
     ServiceRequest,
 )
-from healtheos.interop.x12.tokenizer import Segment, X12SyntaxError
+from healtheos.interop.x12.set_reader import SetReader, only_set, receive_sets
+from healtheos.interop.x12.tokenizer import Segment
 
 
 def receive_278(data: str | bytes) -> Receipt278:
     """Read every 278 set of an interchange, collecting faults instead of raising, so the
     sound sets are answered with a 278 response and the rest acknowledged with a 999 (or a
     TA1). Never raises for bad input."""
-    received = receive(data)
-    errors = received.errors
-    requests: list[Request278] = []
-    for group, transaction in received.sets:
-        if transaction.set_id != "278":
-            errors.append(unexpected_set(group, transaction, "278"))
-            continue
-        assert received.envelope is not None
-        try:
-            requests.append(
-                _Reader(received.segments, received.envelope, group, transaction).read()
-            )
-        except X12SyntaxError as error:
-            errors.append(error)
-    return Receipt278(received.envelope, tuple(requests), tuple(errors))
+    return Receipt278(*receive_sets(data, _Reader))
 
 
 def read_278(data: str | bytes) -> Request278:
     """The one 278 set of an interchange; any fault is raised as :class:`X12SyntaxError`
     (the first, when several). Use :func:`receive_278` to collect all faults."""
     receipt = receive_278(data)
-    if receipt.errors:
-        raise receipt.errors[0]
-    if len(receipt.requests) != 1:
-        raise X12SyntaxError(
-            f"The interchange holds {len(receipt.requests)} 278 sets; read it with receive_278.",
-            segment_position=1,
-            segment_id="ISA",
-        )
-    return receipt.requests[0]
+    return only_set(receipt.requests, receipt.errors, "278")
 
 
 #: HL03 → (the HL03 codes its parent may have, the NM101 codes its name loop may carry).
@@ -165,33 +137,12 @@ class _Party:
         return Party(self.name, self.taxonomy, tuple(self.references), self.provider_code)
 
 
-class _Reader:
+class _Reader(SetReader[Request278]):
     """One pass over one 278 set's segments."""
 
-    def __init__(
-        self, segments: Sequence[Segment], envelope: Envelope, group: Group, tx: TransactionSet
-    ) -> None:
-        self.segments = segments
-        self.envelope = envelope
-        self.group = group
-        self.transaction = tx
-        self.delimiters = envelope.delimiters
-
-    def fault(
-        self, message: str, index: int, code: str, element: int = 0, segment_id: str = ""
-    ) -> X12SyntaxError:
-        segment = self.segments[index]
-        return X12SyntaxError(
-            message,
-            segment_position=index + 1,
-            segment_id=segment_id or segment.id[:3],
-            element_position=element,
-            code=code,
-            set_position=self.transaction.position,
-            group_position=self.group.position,
-            position_in_set=index - self.transaction.start + 1,
-            bad_value=segment.get(element)[:99] if element and not segment_id else "",
-        )
+    set_id = "278"
+    quote_limit = 10
+    hl_id_limit = 12
 
     def number(self, segment: Segment, index: int, element: int) -> Decimal | None:
         text = segment.get(element)
@@ -210,25 +161,7 @@ class _Reader:
     def read(self) -> Request278:
         segments = self.segments
         start, stop = self.transaction.start, self.transaction.stop
-        index = start + 1
-        if index >= stop or segments[index].id != "BHT":
-            raise self.fault(
-                "The 278 has no BHT segment after ST.", min(index, stop), "3", segment_id="BHT"
-            )
-        bht = segments[index]
-        if bht.get(1) != STRUCTURE:
-            raise self.fault(f"BHT01 {bht.get(1)[:10]!r} is not {STRUCTURE}.", index, "7", 1)
-        if bht.get(2) != REQUEST_PURPOSE:
-            raise self.fault(
-                f"BHT02 {bht.get(2)[:10]!r} is not {REQUEST_PURPOSE} (request).", index, "7", 2
-            )
-        if not bht.get(3) or len(bht.get(3)) > 50:
-            raise self.fault("BHT03 (the submitter's reference) is missing.", index, "1", 3)
-        bht_date = read_date(bht.get(4))
-        if bht_date is None:
-            raise self.fault(f"BHT04 {bht.get(4)[:10]!r} is not a date.", index, "8", 4)
-        if not _valid_time(bht.get(5)):
-            raise self.fault(f"BHT05 {bht.get(5)[:10]!r} is not a time.", index, "9", 5)
+        bht, bht_date = self.read_bht(STRUCTURE, (REQUEST_PURPOSE,))
         levels: dict[str, _Level] = {}
         roots: list[_Level] = []
         level: _Level | None = None
@@ -245,20 +178,16 @@ class _Reader:
                 party = self.read_event_segment(level, party, segment, index)
             else:
                 self.read_name_loop(level, segment, index)
-        return self.freeze(roots, bht.get(3), bht_date, bht.get(5), bht.get(6), stop)
+        return self.freeze(roots, bht, bht_date, stop)
 
     def open_level(
         self, segment: Segment, index: int, levels: dict[str, _Level], roots: list[_Level]
     ) -> _Level:
-        hl_id, parent_id, code = segment.get(1), segment.get(2), segment.get(3)
-        if not hl_id or len(hl_id) > 12:
-            raise self.fault("HL01 is missing.", index, "1", 1)
-        if hl_id in levels:
-            raise self.fault(f"HL01 {hl_id!r} is used twice.", index, "7", 1)
+        hl_id = self.hl_id(segment, index, levels)
+        parent_id, code = segment.get(2), segment.get(3)
         if code not in _LEVELS:
             raise self.fault(f"HL03 {code[:10]!r} is not 20, 21, 22, 23, EV or SS.", index, "7", 3)
-        if segment.get(4) not in ("", "0", "1"):
-            raise self.fault(f"HL04 {segment.get(4)[:10]!r} is not 0 or 1.", index, "7", 4)
+        self.check_child_code(segment, index)
         draft = _Level(hl_id, parent_id, code, index)
         allowed_parents = _LEVELS[code][0]
         if "" in allowed_parents:
@@ -401,12 +330,7 @@ class _Reader:
     def read_trn(self, level: _Level, segment: Segment, index: int) -> None:
         if level.review is not None:
             raise self.fault("TRN follows UM.", index, "7", segment_id="TRN")
-        if segment.get(1) != "1":
-            raise self.fault(f"TRN01 {segment.get(1)[:10]!r} is not 1.", index, "7", 1)
-        if not segment.get(2):
-            raise self.fault("TRN02 (the trace number) is missing.", index, "1", 2)
-        if len(segment.get(2)) > 50:
-            raise self.fault("TRN02 is longer than 50.", index, "5", 2)
+        self.check_trace(segment, index)
         if len(level.traces) >= 2:
             raise self.fault("More than two TRN segments.", index, "5", segment_id="TRN")
         level.traces.append(read_trace(segment))
@@ -512,13 +436,6 @@ class _Reader:
 
     # -- freezing -----------------------------------------------------------------------
 
-    def require_name(self, draft: _Level) -> Name:
-        if draft.name is None:
-            raise self.fault(
-                f"HL {draft.hl_id} has no NM1 segment.", draft.position, "3", segment_id="NM1"
-            )
-        return draft.name
-
     def require_review(self, draft: _Level) -> Review:
         if draft.review is None:
             raise self.fault(
@@ -529,18 +446,10 @@ class _Reader:
     def only_child(self, draft: _Level, code: str, what: str) -> _Level:
         found = [child for child in draft.children if child.code == code]
         if not found:
-            raise self.fault(f"HL {draft.hl_id} has no {what}.", draft.position, "3", 0, "HL")
+            raise self.missing_child(draft, what)
         return found[0]
 
-    def freeze(
-        self,
-        roots: list[_Level],
-        reference: str,
-        date: dt.date,
-        time: str,
-        transaction_type: str,
-        stop: int,
-    ) -> Request278:
+    def freeze(self, roots: list[_Level], bht: Segment, date: dt.date, stop: int) -> Request278:
         if not roots:
             raise self.fault("The 278 has no HL 20 (the UMO).", stop, "3", 0, "HL")
         umo = roots[0]
@@ -556,21 +465,8 @@ class _Reader:
         if dependents and dependents[0].problems:
             problems["2010D"] = tuple(dependents[0].problems)
         return Request278(
-            sender_qualifier=self.envelope.sender_qualifier,
-            sender_id=self.envelope.sender_id,
-            receiver_qualifier=self.envelope.receiver_qualifier,
-            receiver_id=self.envelope.receiver_id,
-            interchange_control_number=self.envelope.control_number,
-            usage=self.envelope.usage,
-            application_sender=self.group.application_sender,
-            application_receiver=self.group.application_receiver,
-            group_control_number=self.group.control_number,
-            version=self.group.version,
-            set_control_number=self.transaction.control_number,
-            reference=reference,
-            date=date,
-            time=time,
-            transaction_type=transaction_type,
+            *self.header(bht, date),
+            transaction_type=bht.get(6),
             umo_hl=umo.hl_id,
             umo=Party(self.require_name(umo)),
             requester_hl=requester.hl_id,
