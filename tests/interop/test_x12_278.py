@@ -469,6 +469,21 @@ def test_mutated_278s_give_a_response_or_a_999_never_an_exception(text: str) -> 
     _answer_everything(text)
 
 
+def test_a_line_break_inside_an_isa_element_is_refused_with_the_element() -> None:
+    """Found by the fuzzer: the ISA's place is checked on the raw text, and a line break in
+    ISA07 was then dropped with the others, leaving a one-character qualifier that the
+    answer's own ISA copied (and so broke)."""
+    text = request_text()
+    isa = text.split("~", 1)[0].split("*")
+    isa[7] = "\nZ"
+    damaged = "*".join(isa) + "~" + text.split("~", 1)[1]
+    receipt = receive_278(damaged)
+    assert receipt.errors
+    assert receipt.errors[0].element_position == 7
+    assert "ISA07 has 1 character(s); it must have exactly 2." in str(receipt.errors[0])
+    _answer_everything(damaged)
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.binary(max_size=400))
 def test_random_bytes_give_a_ta1_or_999_never_an_exception(data: bytes) -> None:

@@ -370,6 +370,15 @@ def validate_envelope(segments: Sequence[Segment], delimiters: Delimiters) -> En
     return envelope
 
 
+#: The fixed width of each ISA element, ISA01 to ISA16.
+ISA_WIDTHS = (2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1)
+#: TA1 note codes (TA105) for a fault in each ISA element.
+ISA_ELEMENT_CODES = {
+    1: "010", 2: "011", 3: "012", 4: "013", 5: "005", 6: "006", 7: "007", 8: "008",
+    9: "014", 10: "015", 11: "026", 12: "017", 13: "018", 14: "019", 15: "020", 16: "027",
+}  # fmt: skip
+
+
 def check_isa(isa: Segment, errors: list[X12SyntaxError]) -> None:
     """Append the faults of an ISA segment (fixed widths, version, dates) to ``errors``."""
 
@@ -389,6 +398,18 @@ def check_isa(isa: Segment, errors: list[X12SyntaxError]) -> None:
     if len(isa) != 17:
         fault(16, "022", f"ISA has {len(isa) - 1} elements instead of 16.", "3")
         return
+    for element, width in enumerate(ISA_WIDTHS, start=1):
+        # The ISA's place was checked on the raw text; a line break inside an element
+        # (dropped when segments are read) leaves it short here.
+        if len(isa.get(element)) != width:
+            fault(
+                element,
+                ISA_ELEMENT_CODES[element],
+                f"ISA{element:02d} has {len(isa.get(element))} character(s); it must have "
+                f"exactly {width}.",
+                "5" if len(isa.get(element)) > width else "4",
+            )
+            return
     if isa.get(12) != "00501":
         code = "003" if isa.get(12).isdigit() and len(isa.get(12)) == 5 else "017"
         fault(12, code, f"ISA12 version {isa.get(12)!r} is not 00501.")
