@@ -352,7 +352,11 @@ def submission_adjudicate(*, submission_id: int) -> None:
         submission = (
             Submission.objects.payer_wide().select_related("office__plan").get(pk=submission_id)
         )
-        payment_cycle_run(plan=submission.office.plan, on=timezone.localdate())
+        payment_cycle_run(
+            plan=submission.office.plan,
+            on=timezone.localdate(),
+            payees={claim.billing_organization_id for claim in claims},
+        )
 
 
 def submission_give_up(submission_id: int) -> None:

@@ -514,6 +514,38 @@ def test_a_second_cycle_on_the_same_day_gets_new_trace_numbers(
     assert second.trace_number.endswith("00002")
 
 
+def test_a_trace_number_taken_meanwhile_moves_the_payment_to_the_next(
+    world: World, coverage: Coverage
+) -> None:
+    """Two cycles of one plan at once (different payees) can pick the same number: the one
+    refused by the unique constraint takes the next, and the cycle still pays."""
+    on = dt.date(2026, 11, 2)
+    # A payment numbered as if another cycle had just committed the next one.
+    f.PaymentFactory(plan=world.sunrise, trace_number=f"EFT{world.sunrise.pk:02d}26110200001")
+    f.PaymentFactory(plan=world.sunrise, trace_number=f"EFT{world.sunrise.pk:02d}26110200003")
+    visit = claim_adjudicate(claim=world.bluebonnet.claim)
+
+    [payment] = payment_cycle_run(plan=world.sunrise, on=on)
+
+    assert payment.trace_number.endswith("00004")
+    visit.refresh_from_db()
+    assert visit.status == ClaimStatus.PAID
+
+
+def test_a_submissions_cycle_pays_only_its_own_payees(world: World, coverage: Coverage) -> None:
+    other = f.OrganizationFactory()
+    ours = claim_adjudicate(claim=world.bluebonnet.claim)
+    theirs = claim_adjudicate(claim=new_claim(world, ("80053", "60.00", OCT_1), organization=other))
+
+    [payment] = payment_cycle_run(
+        plan=world.sunrise, on=dt.date(2026, 11, 2), payees={ours.billing_organization_id}
+    )
+
+    assert payment.payee_organization_id == ours.billing_organization_id
+    theirs.refresh_from_db()
+    assert theirs.status == ClaimStatus.ADJUDICATED
+
+
 class FlatFiftyAdjudicator:
     """A stand-in for a plan's core system: pays every line $50, the rest written off."""
 

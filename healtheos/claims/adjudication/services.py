@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
@@ -332,8 +333,11 @@ def _apply(
 # --- the payment cycle ------------------------------------------------------------------
 
 
-#: Claims the next cycle remits: decided and on no remittance yet.
-PAYABLE = Q(status__in=(ClaimStatus.ADJUDICATED, ClaimStatus.DENIED), payments__isnull=True)
+#: Claims the next cycle remits: decided and on no remittance yet (an anti-join probing
+#: the payments' claim index, not an outer join over every claim payment of the plan).
+PAYABLE = Q(status__in=(ClaimStatus.ADJUDICATED, ClaimStatus.DENIED)) & ~Exists(
+    ClaimPayment.objects.filter(claim=OuterRef("pk"))
+)
 #: Claims the next cycle reverses (CLP02 22): paid, then voided or replaced, and not yet
 #: reversed.
 REVERSIBLE = (
@@ -343,23 +347,23 @@ REVERSIBLE = (
 )
 
 
-def payment_cycle_run(*, plan: Plan, on: dt.date) -> list[Payment]:
+def payment_cycle_run(
+    *, plan: Plan, on: dt.date, payees: Iterable[int] | None = None
+) -> list[Payment]:
     """Pay every adjudicated claim of ``plan`` not yet remitted, one payment per payee
     (billing organization), and put its denied claims on the same remittance, with the
     reversal (CLP02 22, amounts negated) of every paid claim voided or replaced since.
     Adjudicated claims become paid; denied claims stay denied. A payment the reversals
     make negative is paid as zero, the payee's debt carried forward (PLB FB) and taken
     from its next payments. Each payee's payment is one transaction;
-    running the cycle again finds nothing left and creates nothing."""
-    payees = sorted(
-        set(
-            Claim.objects.payer_wide()
-            .filter(PAYABLE | REVERSIBLE, plan=plan)
-            .values_list("billing_organization_id", flat=True)
-        )
-    )
+    running the cycle again finds nothing left and creates nothing. ``payees`` limits the
+    cycle to those billing organizations (the payees of one submission, say), which spares
+    looking through the whole plan's claims."""
+    candidates = Claim.objects.payer_wide().filter(PAYABLE | REVERSIBLE, plan=plan)
+    if payees is not None:
+        candidates = candidates.filter(billing_organization_id__in=list(payees))
     payments = []
-    for payee_id in payees:
+    for payee_id in sorted(set(candidates.values_list("billing_organization_id", flat=True))):
         payment = _pay_payee(plan=plan, payee_id=payee_id, on=on)
         if payment is not None:
             payments.append(payment)
@@ -407,10 +411,31 @@ def claims_mark_paid_by_key(*, paid: dict[int, str], at: dt.datetime) -> list[in
     return marked
 
 
-def _trace_number(plan: Plan, on: dt.date) -> str:
+def _trace_number(plan: Plan, on: dt.date, *, skip: int = 0) -> str:
     prefix = f"EFT{plan.pk:02d}{on:%y%m%d}"
     taken = Payment.objects.payer_wide().filter(plan=plan, trace_number__startswith=prefix)
-    return f"{prefix}{taken.count() + 1:05d}"
+    return f"{prefix}{taken.count() + 1 + skip:05d}"
+
+
+#: How many trace numbers a payment tries before giving up.
+TRACE_ATTEMPTS = 20
+
+
+def _payment_create(*, plan: Plan, on: dt.date, **fields: Any) -> Payment:
+    """A payment with the plan's next trace number of the day. Cycles for different payees
+    of one plan may run at once and pick the same number; the one that comes second
+    waits for the first to commit, is refused by the unique constraint, and takes the next
+    free number (inside a savepoint, so its transaction goes on)."""
+    for attempt in range(TRACE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return Payment.objects.create(
+                    plan=plan, trace_number=_trace_number(plan, on, skip=attempt), **fields
+                )
+        except IntegrityError:
+            if attempt == TRACE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _forward_balance(plan: Plan, payee_id: int) -> Decimal:
@@ -427,7 +452,7 @@ def _pay_payee(*, plan: Plan, payee_id: int, on: dt.date) -> Payment | None:
     with transaction.atomic():
         claims = list(
             Claim.objects.payer_wide()
-            # Only the claims are locked: PAYABLE's outer join to payments has no row to lock.
+            # Only the claims are locked, not the payments the conditions look at.
             .select_for_update(of=("self",))
             .filter(PAYABLE | REVERSIBLE, plan=plan, billing_organization_id=payee_id)
             .order_by("claim_number")
@@ -442,10 +467,10 @@ def _pay_payee(*, plan: Plan, payee_id: int, on: dt.date) -> Payment | None:
         # first pays back what is owed.
         forward = net if net < 0 else min(owed, net)
         total = net - forward
-        payment = Payment.objects.create(
+        payment = _payment_create(
             plan=plan,
+            on=on,
             payee_organization_id=payee_id,
-            trace_number=_trace_number(plan, on),
             # X12 BPR04: a remittance of denials alone moves no money.
             method=PaymentMethod.ACH if total > 0 else PaymentMethod.NONE,
             payment_date=on,
