@@ -34,3 +34,21 @@ def test_phi_keys_in_extra_fields_are_masked() -> None:
 def test_x12_dates_and_key_value_names_are_masked() -> None:
     assert "19800517" not in mask_text("DMG*D8*19800517")
     assert "Doe" not in mask_text("last_name=Doe")
+
+
+def test_claim_and_tracking_numbers_in_request_paths_are_masked() -> None:
+    """Django's request logger names the path: a claim number there is an identifier of a
+    patient's record."""
+    record = logging.LogRecord(
+        "django.request",
+        logging.ERROR,
+        "",
+        0,
+        "Internal Server Error: %s",
+        ("/claims/SUN26120501000080/",),
+        None,
+    )
+    line = _format(record)
+    assert "SUN26120501000080" not in line["message"]
+    assert line["message"] == "Internal Server Error: /claims/[masked]/"
+    assert "PA2026120500000017" not in mask_text("/authorizations/PA2026120500000017/")

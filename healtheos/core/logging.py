@@ -31,13 +31,14 @@ PHI_KEYS = frozenset(
 )
 MASK = "[masked]"
 
-# Dates (ISO and US style and X12's CCYYMMDD), the synthetic member ID pattern (letters
-# followed by eight or more digits), SSN shapes and key=value pairs for the keys above.
+# Dates (ISO and US style and X12's CCYYMMDD), identifiers shaped like member IDs (letters
+# then eight or more digits: member, claim and tracking numbers, in paths too), SSN shapes
+# and key=value pairs for the keys above.
 _PATTERNS = [
     re.compile(r"\b(19|20)\d\d-[01]\d-[0-3]\d\b"),
     re.compile(r"\b[01]?\d/[0-3]?\d/(19|20)\d\d\b"),
     re.compile(r"\b(19|20)\d\d[01]\d[0-3]\d\b"),
-    re.compile(r"\b[A-Z]{1,4}\d{8,12}\b"),
+    re.compile(r"\b[A-Z]{1,4}\d{8,}\b"),
     re.compile(r"\b\d{3}-\d{2}-\d{4}\b"),
     re.compile(
         r"\b(" + "|".join(sorted(PHI_KEYS)) + r")\s*[=:]\s*(\"[^\"]*\"|'[^']*'|\S+)", re.IGNORECASE
