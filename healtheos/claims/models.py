@@ -108,7 +108,9 @@ class Claim(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["billing_organization", "plan", "service_from"]),
-            models.Index(fields=["billing_organization", "patient_account_number"]),
+            # Account number first: a search by number looks among all of an office's
+            # claims (billed or rendered), not only those under its TIN.
+            models.Index(fields=["patient_account_number", "billing_organization"]),
             models.Index(fields=["member", "service_from"]),
             models.Index(fields=["status"]),
         ]
