@@ -4,22 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('authorizations', '0004_webhookdelivery_lease_next_attempt'),
-        ('claims', '0006_submission_lease'),
-        ('directory', '0001_initial'),
-        ('members', '0002_member_birth_date_index'),
-        ('plans', '0002_access_review'),
+        ("authorizations", "0004_webhookdelivery_lease_next_attempt"),
+        ("claims", "0006_submission_lease"),
+        ("directory", "0001_initial"),
+        ("members", "0002_member_birth_date_index"),
+        ("plans", "0002_access_review"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='claim',
-            name='claims_clai_billing_18608f_idx',
+            model_name="claim",
+            name="claims_clai_billing_18608f_idx",
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['patient_account_number', 'billing_organization'], name='claims_clai_patient_4f0fb5_idx'),
+            model_name="claim",
+            index=models.Index(
+                fields=["patient_account_number", "billing_organization"],
+                name="claims_clai_patient_4f0fb5_idx",
+            ),
         ),
     ]
