@@ -147,3 +147,4 @@ urlpatterns = [
 ]
 
 handler404 = core_views.page_not_found
+handler500 = core_views.server_error

@@ -1,12 +1,15 @@
-"""Liveness and readiness for load balancers and orchestrators, and the 404 answer."""
+"""Liveness and readiness for load balancers and orchestrators, and the 404 and 500
+answers."""
 
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -58,3 +61,41 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path.startswith("/api/"):
         return problem(404, "Not Found", "No such resource.")
     return defaults.page_not_found(request, exception)
+
+
+#: Seconds a caller is asked to wait when the database could not answer.
+RETRY_AFTER_SECONDS = 5
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500s, in the caller's own format. A request the database could not answer (a
+    restart or failover in progress, a lock it gave up on) is a 503 with Retry-After
+    instead: nothing it sent was half stored, since every change is one transaction, and
+    the same request a few seconds later will most likely succeed. Nothing here touches the
+    database."""
+    error = sys.exc_info()[1]
+    unavailable = isinstance(error, OperationalError | InterfaceError)
+    status = 503 if unavailable else 500
+    if unavailable:
+        title = "Service Unavailable"
+        detail = "The portal's database did not answer; try again in a few seconds."
+    else:
+        title = "Internal Server Error"
+        detail = "Something went wrong on our side; it has been logged."
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        response = problem(status, title, detail)
+    elif request.path.startswith("/fhir/"):
+        from healtheos.fhirapi.responses import fhir_error
+
+        response = fhir_error(status, "transient" if unavailable else "exception", detail)
+    elif request.path.startswith("/x12/"):
+        response = HttpResponse(detail, status=status, content_type="text/plain; charset=utf-8")
+    else:
+        page = loader.get_template("errors/unavailable.html").render(
+            {"title": title, "message": detail, "request_path": request.path}
+        )
+        response = HttpResponse(page, status=status)
+    if unavailable:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
