@@ -361,8 +361,6 @@ ELIGIBILITY_RATE_PER_OFFICE = env_int("HEALTHEOS_ELIGIBILITY_RATE_PER_OFFICE", 6
 ELIGIBILITY_RATE_PER_CLIENT = env_int("HEALTHEOS_ELIGIBILITY_RATE_PER_CLIENT", 6000, minimum=1)
 #: Rows in one uploaded schedule.
 ELIGIBILITY_BATCH_MAX_ROWS = env_int("HEALTHEOS_ELIGIBILITY_BATCH_MAX_ROWS", 20000, minimum=1)
-#: How background work runs: "thread" (in-process, the default) or "inline" (in the
-#: request itself; tests and single-shot commands).
 #: How long a process trusts a bearer token it has checked (0: check every request).
 API_TOKEN_CACHE_SECONDS = env_int("HEALTHEOS_API_TOKEN_CACHE_SECONDS", 5, minimum=0)
 
@@ -370,14 +368,27 @@ API_TOKEN_CACHE_SECONDS = env_int("HEALTHEOS_API_TOKEN_CACHE_SECONDS", 5, minimu
 #: heads (ADR 0004). Raising it is safe at any time; lowering it leaves old lanes closed.
 AUDIT_LANES = env_int("HEALTHEOS_AUDIT_LANES", 16, minimum=1)
 
+#: How background work runs (healtheos/core/tasks.py): "thread" (a pool in the serving
+#: process, the default), "inline" (in the caller; tests and single-shot commands) or "rq"
+#: (jobs on an RQ queue in the Redis of REDIS_URL, run by ``healtheos worker``).
 TASK_BACKEND = env_str("HEALTHEOS_TASK_BACKEND", "thread")
-if TASK_BACKEND not in ("thread", "inline"):
-    raise ConfigurationError("HEALTHEOS_TASK_BACKEND must be thread or inline")
+if TASK_BACKEND not in ("thread", "inline", "rq"):
+    raise ConfigurationError("HEALTHEOS_TASK_BACKEND must be thread, inline or rq")
+if TASK_BACKEND == "rq" and not REDIS_URL:
+    raise ConfigurationError(
+        "HEALTHEOS_TASK_BACKEND=rq needs REDIS_URL: the queue lives in that Redis"
+    )
+#: The RQ queue the rq backend enqueues on and ``healtheos worker`` takes work from, and
+#: how long one job may run before the worker stops it (a large 837 file takes minutes;
+#: a stopped run is resumed by the recovery sweep like an interrupted one).
+TASK_QUEUE = env_str("HEALTHEOS_TASK_QUEUE", "healtheos")
+TASK_TIMEOUT_SECONDS = env_int("HEALTHEOS_TASK_TIMEOUT_SECONDS", 3600, minimum=60)
 
 #: Recovery of interrupted background work (healtheos/core/recovery.py): how often a
-#: serving process sweeps for it (0: never; ``healtheos resume-work`` still does), how
-#: long work may show no progress before it counts as interrupted, and how often one
-#: piece of work is resumed before it is marked failed.
+#: serving process (with the rq backend, a ``healtheos worker``) sweeps for it (0: never;
+#: ``healtheos resume-work`` still does), how long work may show no progress before it
+#: counts as interrupted, and how often one piece of work is resumed before it is marked
+#: failed.
 RECOVERY_INTERVAL_SECONDS = env_int("HEALTHEOS_RECOVERY_INTERVAL_SECONDS", 60, minimum=0)
 RECOVERY_GRACE_SECONDS = env_int("HEALTHEOS_RECOVERY_GRACE_SECONDS", 300, minimum=1)
 RECOVERY_MAX_RESUMES = env_int("HEALTHEOS_RECOVERY_MAX_RESUMES", 5, minimum=1)

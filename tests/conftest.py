@@ -12,15 +12,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.test import Client
+from redis import Redis
+from rq import Queue
+from rq.job import Job
+from rq.results import Result
 
 from healtheos.accounts.models import PayerRole, Realm, User
 from healtheos.authorizations.models import PriorAuthorization
 from healtheos.claims.models import Claim
+from healtheos.core import tasks
 from healtheos.directory.models import Provider
 from healtheos.members.models import Member
 from healtheos.messaging.models import Thread
@@ -140,7 +150,6 @@ def _fresh_cache(settings: object) -> None:
     Each test gets its own key prefix rather than clearing the cache: parallel workers
     share one Redis, and clearing it would wipe another test's counters mid-run."""
     import copy
-    import uuid
 
     caches = copy.deepcopy(settings.CACHES)  # type: ignore[attr-defined]
     caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
@@ -169,3 +178,41 @@ def _fresh_process_caches() -> None:
     token_cache_clear()
     providers.forget()
     lookup.forget_prefixes()
+
+
+#: The Redis that the rq backend's tests queue on (a database of its own; every
+#: environment here runs Redis on the default port).
+RQ_TEST_REDIS_URL = os.environ.get("HEALTHEOS_TEST_RQ_REDIS_URL", "redis://127.0.0.1:6379/11")
+
+
+@pytest.fixture
+def rq_queue(settings: Any) -> Iterator[Queue]:
+    """The rq backend on a queue of this test's own, emptied of its jobs afterwards
+    (parallel workers share the Redis database, so nothing else in it is touched). An RQ
+    worker run in the test installs its own SIGINT and SIGTERM handlers; the test run's
+    own come back afterwards."""
+    settings.TASK_BACKEND = "rq"
+    settings.REDIS_URL = RQ_TEST_REDIS_URL
+    settings.TASK_QUEUE = f"healtheos-test-{uuid.uuid4().hex}"
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    queue = tasks.queue()
+    yield queue
+    for sig, handler in handlers.items():
+        signal.signal(sig, handler)
+    redis = Redis.from_url(RQ_TEST_REDIS_URL)
+    registries = (
+        queue.scheduled_job_registry,
+        queue.started_job_registry,
+        queue.finished_job_registry,
+        queue.failed_job_registry,
+        queue.deferred_job_registry,
+        queue.canceled_job_registry,
+    )
+    job_ids = set(queue.get_job_ids())
+    for registry in registries:
+        job_ids.update(registry.get_job_ids())
+    for job_id in job_ids:
+        redis.delete(Job.key_for(job_id), Result.get_key(job_id))
+    for key in redis.scan_iter(f"*{queue.name}*"):
+        redis.delete(key)
+    redis.srem("rq:queues", queue.key)

@@ -13,8 +13,10 @@ is left alone.
 The sweep runs when a serving process starts and then every
 ``HEALTHEOS_RECOVERY_INTERVAL_SECONDS`` (:func:`start_sweeper`; one process at a time takes
 the turn, see :class:`~healtheos.core.models.RecoveryTurn`), and on demand as
-``healtheos resume-work``. It dispatches through :func:`healtheos.core.tasks.run_in_background`,
-so a queue backend would enqueue what the thread backend runs in its pool.
+``healtheos resume-work``. With the rq backend the queue workers (``healtheos worker``)
+sweep instead of the serving processes. It dispatches through
+:func:`healtheos.core.tasks.run_in_background`, so the rq backend enqueues what the thread
+backend runs in its pool.
 """
 
 from __future__ import annotations
@@ -250,13 +252,20 @@ def _sweep_forever(interval: float) -> None:
         time.sleep(interval)
 
 
-def start_sweeper() -> None:
-    """Sweep now and then every interval, in a daemon thread of this serving process (the
-    WSGI module calls it, so it runs in every gunicorn worker; the turn row keeps it to one
-    sweep per interval). Only the thread backend needs it: ``inline`` runs work at once."""
+def start_sweeper(*, queue_worker: bool = False) -> None:
+    """Sweep now and then every interval, in a daemon thread of this process; the turn row
+    keeps it to one sweep per interval, however many processes call this.
+
+    The processes that run the work sweep for it: with the thread backend the serving
+    processes (the WSGI module calls this, so every gunicorn worker does), with the rq
+    backend the queue workers (``healtheos worker`` calls it with ``queue_worker``). Were
+    the serving processes to sweep for a queue, work would be taken and counted as resumed
+    while no worker ran, and given up after a few sweeps without ever being attempted.
+    ``inline`` runs work at once and needs no sweeper."""
     global _started
     interval = settings.RECOVERY_INTERVAL_SECONDS
-    if settings.TASK_BACKEND != "thread" or interval <= 0:
+    sweeping_backend = "rq" if queue_worker else "thread"
+    if sweeping_backend != settings.TASK_BACKEND or interval <= 0:
         return
     with _lock:
         if _started:

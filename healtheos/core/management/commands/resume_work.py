@@ -16,8 +16,8 @@ from healtheos.core.recovery import sweep
 class Command(BaseCommand):
     help = (
         "Resume background work that a restart interrupted (claim submissions, eligibility "
-        "batches, webhook deliveries). Serving processes do this every "
-        "HEALTHEOS_RECOVERY_INTERVAL_SECONDS; this runs one sweep now."
+        "batches, webhook deliveries). Serving processes (with the rq backend, queue "
+        "workers) do this every HEALTHEOS_RECOVERY_INTERVAL_SECONDS; this runs one sweep now."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         dry_run: bool = options["dry_run"]
         # This process ends when the sweep does: in-process backends run the work here, and
-        # the command waits for it; a queue backend would take it instead.
+        # the command waits for it; the rq backend queues it for ``healtheos worker``.
         here = settings.TASK_BACKEND in ("thread", "inline")
         found = sweep(dry_run=dry_run, dispatch=tasks.run_now if here else None)
         for item in found:
