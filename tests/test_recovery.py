@@ -12,9 +12,17 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
+from healtheos.audit.models import AuditEvent
 from healtheos.claims import intake
-from healtheos.claims.models import Claim, Submission, SubmissionStatus, SubmittedClaim
-from healtheos.claims.submission import submission_process
+from healtheos.claims.models import (
+    Claim,
+    ClaimStatus,
+    Submission,
+    SubmissionChannel,
+    SubmissionStatus,
+    SubmittedClaim,
+)
+from healtheos.claims.submission import submission_process, submission_receive
 from healtheos.core import recovery, tasks
 from healtheos.core.recovery import LeaseLost, lease_take, lease_update, sweep, turn_take
 from tests.claims.test_submission_chunks import _claims, _receive
@@ -221,3 +229,49 @@ def test_the_command_says_what_it_resumed_and_a_dry_run_starts_nothing(world: Wo
     out = io.StringIO()
     call_command("resume_work", stdout=out)
     assert out.getvalue().startswith("Nothing to resume")
+
+
+def test_an_acknowledged_file_whose_adjudication_was_cut_off_is_adjudicated_by_the_sweep(
+    world: World,
+) -> None:
+    """The restart came after the 999/277CA and before the adjudicator had seen every
+    claim: the sweep decides the claims still received, once each."""
+    submission = _interrupted(world, silent_for=GRACE + 60)
+    submission_process(submission_id=submission.pk, adjudicate=False, lease="f" * 32)
+    claims = Claim.objects.payer_wide().filter(submission=submission)
+    assert claims.filter(status=ClaimStatus.RECEIVED).count() == 8
+    Submission.objects.payer_wide().filter(pk=submission.pk).update(
+        adjudication_pending=True, heartbeat_at=_ago(GRACE + 60)
+    )
+
+    found = sweep(dispatch=tasks.run_now)
+
+    assert [(f.kind, f.pk) for f in found] == [("claims.submission", submission.pk)]
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.DONE
+    assert submission.adjudication_pending is False
+    assert not claims.filter(status=ClaimStatus.RECEIVED).exists()
+    decided = AuditEvent.objects.filter(action="claims.adjudicated").count()
+    assert sweep(dispatch=tasks.run_now) == []
+    assert AuditEvent.objects.filter(action="claims.adjudicated").count() == decided
+
+
+def test_a_file_adjudicated_in_one_go_leaves_nothing_pending(world: World) -> None:
+    submission = submission_receive(
+        office=world.bluebonnet.office,
+        data=file_837(world, *_claims(world, 4), control=4),
+        file_name="claims.837",
+        channel=SubmissionChannel.PORTAL,
+        user=world.bill,
+        background=False,
+        adjudicate=True,
+    )
+    submission.refresh_from_db()
+    assert (
+        not Claim.objects.payer_wide()
+        .filter(submission=submission, status=ClaimStatus.RECEIVED)
+        .exists()
+    )
+    assert submission.status == SubmissionStatus.DONE
+    assert submission.adjudication_pending is False
+    assert sweep(dispatch=tasks.run_now) == []

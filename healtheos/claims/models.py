@@ -246,6 +246,9 @@ class Submission(Leased):
     ack_277ca = models.TextField(blank=True)
     error = models.CharField(max_length=300, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    #: Acknowledged, and its accepted claims not yet all handed to the adjudicator: the
+    #: recovery sweep finishes that too if a restart cut it off.
+    adjudication_pending = models.BooleanField(default=False)
     #: Progress while it is processed: the file is read twice (acknowledged once the
     #: first reading ends, its claims stored during the second); ``read_chars`` is how
     #: far the current reading has got, of ``size``.

@@ -197,7 +197,11 @@ def _277ca(
 
 
 #: Submissions whose processing has not ended.
-UNFINISHED = Q(status__in=[SubmissionStatus.RECEIVED, SubmissionStatus.PROCESSING])
+UNFINISHED = Q(status__in=[SubmissionStatus.RECEIVED, SubmissionStatus.PROCESSING]) | Q(
+    status=SubmissionStatus.DONE, adjudication_pending=True
+)
+#: Claims adjudicated between two heartbeats of the run.
+ADJUDICATION_STEP = 50
 
 
 def submission_process(
@@ -218,12 +222,16 @@ def submission_process(
         .defer("raw")
         .get(pk=submission_id)
     )
-    if submission.status == SubmissionStatus.DONE:
+    if submission.status == SubmissionStatus.DONE and not submission.adjudication_pending:
         return
     token = lease_take(
         Submission.objects.payer_wide(), submission.pk, unfinished=UNFINISHED, token=lease
     )
     if not token:
+        return
+    if submission.status == SubmissionStatus.DONE:
+        # Acknowledged before a restart cut its adjudication off: finish that.
+        submission_adjudicate(submission_id=submission.pk, lease=token)
         return
     office = submission.office
     raw: str = (
@@ -298,6 +306,7 @@ def submission_process(
         claims_rejected=rejected,
         read_chars=len(raw),
         finished_at=timezone.now(),
+        adjudication_pending=adjudicate and accepted > 0,
     )
     audit_record(
         action="claims.submission_acknowledged",
@@ -305,9 +314,11 @@ def submission_process(
         obj=submission,
         detail={"ack": kind, "accepted": accepted, "rejected": rejected},
     )
-    if adjudicate:
+    if adjudicate and accepted:
         run_after_commit(
-            "healtheos.claims.submission.submission_adjudicate", submission_id=submission.pk
+            "healtheos.claims.submission.submission_adjudicate",
+            submission_id=submission.pk,
+            lease=token,
         )
 
 
@@ -337,17 +348,24 @@ class _Tracker:
             self.update(read_chars=done)
 
 
-def submission_adjudicate(*, submission_id: int) -> None:
+def submission_adjudicate(*, submission_id: int, lease: str = "") -> None:
     """Hand the submission's accepted claims to the plan's adjudicator; with
     ``HEALTHEOS_PAY_AFTER_ADJUDICATION`` (the demo's default) the plan's payment cycle
-    runs right after, so a claim goes from submission to paid in one sitting."""
+    runs right after, so a claim goes from submission to paid in one sitting. Run again
+    after an interruption, it decides only the claims still received (each claim is
+    decided once, under its row lock). With ``lease`` (the submission's) the run keeps the
+    lease's heartbeat fresh, so the recovery sweep leaves a long run alone."""
+    rows = Submission.objects.payer_wide()
     claims = list(
         Claim.objects.payer_wide()
         .filter(submission_id=submission_id, status=ClaimStatus.RECEIVED)
         .order_by("pk")
     )
-    for claim in claims:
+    for done, claim in enumerate(claims, start=1):
         claim_adjudicate(claim=claim)
+        if lease and done % ADJUDICATION_STEP == 0:
+            lease_update(rows, submission_id, lease)
+    rows.filter(pk=submission_id).update(adjudication_pending=False)
     if claims and settings.PAY_AFTER_ADJUDICATION:
         submission = (
             Submission.objects.payer_wide().select_related("office__plan").get(pk=submission_id)
@@ -362,7 +380,10 @@ def submission_adjudicate(*, submission_id: int) -> None:
 def submission_give_up(submission_id: int) -> None:
     """Processing stopped again and again without finishing (a file that brings its worker
     down, most likely): stop resuming it and say so on the submission's page."""
-    Submission.objects.payer_wide().filter(UNFINISHED, pk=submission_id).update(
+    rows = Submission.objects.payer_wide().filter(pk=submission_id)
+    # Acknowledged already: the claims stay received for the plan's staff to decide.
+    rows.filter(status=SubmissionStatus.DONE).update(adjudication_pending=False)
+    rows.filter(UNFINISHED).exclude(status=SubmissionStatus.DONE).update(
         status=SubmissionStatus.FAILED,
         error=(
             "Processing stopped repeatedly before it finished. Send the claims in a new "
