@@ -35,9 +35,8 @@ from healtheos.authorizations.services import (
     authorization_submit,
     authorization_withdraw,
 )
-from healtheos.edi.handlers import Reply
+from healtheos.edi.handlers import Reply, unanswerable
 from healtheos.eligibility.result import Problem
-from healtheos.interop.x12 import acknowledge
 from healtheos.interop.x12.claims.codes import dotted_diagnosis
 from healtheos.interop.x12.eligibility.segments import DateRange, Rejection
 from healtheos.interop.x12.services_review import (
@@ -303,26 +302,17 @@ def handle_278(
     """The real-time endpoint's 278 handler: a 278 response, or a 999/TA1 naming the
     fault."""
     receipt = receive_278(payload)
-    if receipt.errors or not receipt.requests:
-        kind, text = acknowledge(
-            payload,
-            list(receipt.errors) or None,
-            at=at,
-            control_number=control_number,
-            envelope=receipt.envelope,
-        )
-        return Reply(
-            kind, text, {"ISA13": receipt.envelope.control_number} if receipt.envelope else {}
-        )
-    if len(receipt.requests) > 1:
-        return Reply(
-            "",
-            "",
-            refusal=(
-                "A real-time request carries one 278 transaction set; this one has "
-                f"{len(receipt.requests)}."
-            ),
-        )
+    refused = unanswerable(
+        payload,
+        set_id="278",
+        errors=receipt.errors,
+        envelope=receipt.envelope,
+        sets=receipt.requests,
+        control_number=control_number,
+        at=at,
+    )
+    if refused is not None:
+        return refused
     request = receipt.requests[0]
     decision, rejections = _answer(request, office=office, api_client=api_client)
     text = build_278_response(

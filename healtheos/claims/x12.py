@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from healtheos.claims.codes import STATUS_277
 from healtheos.claims.models import Claim
 from healtheos.claims.selectors import office_claims
-from healtheos.edi.handlers import Reply
+from healtheos.edi.handlers import Reply, unanswerable
 from healtheos.eligibility.lookup import normalize_member_id
 from healtheos.eligibility.providers import provider_on_file
 from healtheos.interop.x12 import (
@@ -20,7 +20,6 @@ from healtheos.interop.x12 import (
     ClaimStatus,
     ClaimStatusAnswer,
     LineStatus,
-    acknowledge,
     build_277,
     receive_276,
 )
@@ -100,26 +99,17 @@ def handle_276(
     from healtheos.audit.services import audit_record
 
     receipt = receive_276(payload)
-    if receipt.errors or not receipt.inquiries:
-        kind, text = acknowledge(
-            payload,
-            list(receipt.errors) or None,
-            at=at,
-            control_number=control_number,
-            envelope=receipt.envelope,
-        )
-        return Reply(
-            kind, text, {"ISA13": receipt.envelope.control_number} if receipt.envelope else {}
-        )
-    if len(receipt.inquiries) > 1:
-        return Reply(
-            "",
-            "",
-            refusal=(
-                "A real-time request carries one 276 transaction set; this one has "
-                f"{len(receipt.inquiries)}."
-            ),
-        )
+    refused = unanswerable(
+        payload,
+        set_id="276",
+        errors=receipt.errors,
+        envelope=receipt.envelope,
+        sets=receipt.inquiries,
+        control_number=control_number,
+        at=at,
+    )
+    if refused is not None:
+        return refused
     inquiry = receipt.inquiries[0]
     answers: dict[str, ClaimStatusAnswer] = {}
     provider_statuses: dict[str, list[ClaimStatus]] = {}

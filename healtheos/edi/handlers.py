@@ -8,12 +8,12 @@ and the control numbers to log.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    pass
+from healtheos.interop.x12 import X12SyntaxError, acknowledge
+from healtheos.interop.x12.envelope import Envelope
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,37 @@ class Reply:
     subjects: int = 0
     #: A request that the endpoint refuses outright (HTTP 400), with the reason.
     refusal: str = ""
+
+
+def unanswerable(
+    payload: bytes,
+    *,
+    set_id: str,
+    errors: Sequence[X12SyntaxError],
+    envelope: Envelope | None,
+    sets: Sequence[object],
+    control_number: int,
+    at: dt.datetime,
+    hint: str = "",
+) -> Reply | None:
+    """What every handler answers before reading its one set: a 999 or TA1 naming the
+    fault when the payload has faults or no readable set, a refusal when it carries more
+    than one set, or None when there is exactly one good set to answer."""
+    if errors or not sets:
+        kind, text = acknowledge(
+            payload, list(errors) or None, at=at, control_number=control_number, envelope=envelope
+        )
+        return Reply(kind, text, {"ISA13": envelope.control_number} if envelope else {})
+    if len(sets) > 1:
+        return Reply(
+            "",
+            "",
+            refusal=(
+                f"A real-time request carries one {set_id} transaction set; this one has "
+                f"{len(sets)}.{hint}"
+            ),
+        )
+    return None
 
 
 #: ``handler(payload: bytes, *, office, api_client, control_number: int, at: datetime)``

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from healtheos.edi.handlers import Reply
+from healtheos.edi.handlers import Reply, unanswerable
 from healtheos.eligibility.providers import provider_on_file
 from healtheos.eligibility.result import (
     Channel,
@@ -25,7 +25,6 @@ from healtheos.interop.x12 import (
     Rejection,
     Subject,
     SubjectAnswer,
-    acknowledge,
     build_271,
     receive_270,
 )
@@ -286,25 +285,18 @@ def handle_270(
 ) -> Reply:
     """The real-time endpoint's 270 handler: a 271, or a 999/TA1 naming the fault."""
     receipt = receive_270(payload)
-    if receipt.errors or not receipt.inquiries:
-        kind, text = acknowledge(
-            payload,
-            list(receipt.errors) or None,
-            at=at,
-            control_number=control_number,
-            envelope=receipt.envelope,
-        )
-        numbers = {"ISA13": receipt.envelope.control_number} if receipt.envelope else {}
-        return Reply(kind, text, numbers)
-    if len(receipt.inquiries) > 1:
-        return Reply(
-            "",
-            "",
-            refusal=(
-                f"A real-time request carries one 270 transaction set; this one has "
-                f"{len(receipt.inquiries)}. Send a schedule as a batch instead."
-            ),
-        )
+    refused = unanswerable(
+        payload,
+        set_id="270",
+        errors=receipt.errors,
+        envelope=receipt.envelope,
+        sets=receipt.inquiries,
+        control_number=control_number,
+        at=at,
+        hint=" Send a schedule as a batch instead.",
+    )
+    if refused is not None:
+        return refused
     inquiry = receipt.inquiries[0]
     numbers = {
         "ISA13": inquiry.interchange_control_number,
